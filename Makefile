@@ -1,0 +1,48 @@
+# The two everyday commands: `make serve` and `make test`. Both build the virtual
+# environment on first use; only python3 and make are needed on the machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TRAIN_DATA ?= data/train.csv
+
+.PHONY: serve test lint typecheck pytest train venv bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Trains the default model first when no model has been promoted yet.
+serve: $(STAMP)
+	@if [ ! -f models/registry.json ]; then \
+		echo "No promoted model yet: training the default model from $(TRAIN_DATA)"; \
+		$(BIN)/triage train --data $(TRAIN_DATA) || exit 1; \
+	fi
+	$(BIN)/triage serve --host $(HOST) --port $(PORT)
+
+train: $(STAMP)
+	$(BIN)/triage train --data $(TRAIN_DATA)
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check nlp training service tests bench
+	$(BIN)/ruff format --check nlp training service tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

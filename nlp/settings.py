@@ -1,0 +1,46 @@
+"""The one typed settings object, read from `TRIAGE_*` environment variables.
+
+Both edges use it: the command line (`triage ...`) for its defaults and the service for
+everything it needs at start-up, so a value is configured once for both.
+"""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where models and data live and the limits the service enforces.
+
+    Every field can be set as an environment variable with the `TRIAGE_` prefix, e.g.
+    `TRIAGE_MODELS_DIR=/srv/triage/models` or `TRIAGE_MAX_TEXT_LENGTH=8000`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TRIAGE_", extra="ignore")
+
+    models_dir: Path = Field(Path("models"), description="Folder of model versions.")
+    model_path: Path | None = Field(
+        None, description="A model folder to serve instead of the promoted one."
+    )
+    routing_path: Path = Field(
+        Path("data/routing.json"), description="The label -> department table."
+    )
+    train_data: list[Path] = Field(
+        [Path("data/train.csv")], description="Default training files for `triage train`."
+    )
+    review_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Confidence under which a route needs review; default: the model's own.",
+    )
+    max_text_length: int = Field(
+        5000, gt=0, description="Longest complaint accepted, in characters."
+    )
+    max_batch_items: int = Field(1000, gt=0, description="Most complaints in one batch request.")
+    explain_terms: int = Field(8, ge=0, le=50, description="Deciding words returned per answer.")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, gt=0, lt=65536)
+    workers: int = Field(1, gt=0)
+    log_level: str = "info"

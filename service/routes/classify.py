@@ -1,0 +1,94 @@
+"""`POST /v1/classify` and `POST /v1/classify/batch`.
+
+Plain `def` endpoints: classification is CPU-bound, so FastAPI runs them in its thread
+pool and the event loop stays free for other requests.
+"""
+
+from fastapi import APIRouter, HTTPException, status
+
+from nlp.labels import LABEL_NAMES
+from nlp.model import Prediction
+from service.dependencies import ClassifierDep, StateDep
+from service.schemas import (
+    BatchRequest,
+    BatchResponse,
+    BatchResult,
+    ClassifyRequest,
+    ClassifyResponse,
+    DepartmentOut,
+    Term,
+)
+from service.state import ServiceState
+
+router = APIRouter(prefix="/v1", tags=["classify"])
+
+
+def _text_problem(text: str, limit: int) -> str | None:
+    if not text.strip():
+        return "text must not be empty or only whitespace"
+    if len(text) > limit:
+        return f"text is {len(text)} characters; the maximum is {limit}"
+    return None
+
+
+def _unprocessable(errors: list[dict[str, object]]) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=errors)
+
+
+def _answer(prediction: Prediction, state: ServiceState, version: str) -> ClassifyResponse:
+    department = state.routing[prediction.label]
+    return ClassifyResponse(
+        label=prediction.label,
+        label_name=LABEL_NAMES[prediction.label],
+        confidence=round(prediction.confidence, 4),
+        scores={label: round(score, 4) for label, score in prediction.scores.items()},
+        department=DepartmentOut(
+            id=department.id, name=department.name, contact=department.contact
+        ),
+        needs_review=prediction.needs_review(state.review_threshold),
+        explanation=[Term(term=t.term, weight=t.weight) for t in prediction.explanation],
+        model_version=version,
+    )
+
+
+@router.post("/classify", summary="Route one complaint")
+def classify(body: ClassifyRequest, classifier: ClassifierDep, state: StateDep) -> ClassifyResponse:
+    """Classify one complaint and say which department should act on it."""
+    problem = _text_problem(body.text, state.settings.max_text_length)
+    if problem:
+        raise _unprocessable([{"loc": ["body", "text"], "msg": problem, "type": "value_error"}])
+    prediction = classifier.predict_one(body.text, explain=state.settings.explain_terms)
+    return _answer(prediction, state, classifier.version)
+
+
+@router.post("/classify/batch", summary="Route many complaints at once")
+def classify_batch(body: BatchRequest, classifier: ClassifierDep, state: StateDep) -> BatchResponse:
+    """Classify up to the configured number of complaints; results keep the request order."""
+    limit = state.settings.max_batch_items
+    if len(body.items) > limit:
+        raise _unprocessable(
+            [
+                {
+                    "loc": ["body", "items"],
+                    "msg": f"{len(body.items)} items; a batch holds at most {limit}",
+                    "type": "value_error",
+                }
+            ]
+        )
+    errors: list[dict[str, object]] = []
+    for position, item in enumerate(body.items):
+        problem = _text_problem(item.text, state.settings.max_text_length)
+        if problem:
+            errors.append(
+                {"loc": ["body", "items", position, "text"], "msg": problem, "type": "value_error"}
+            )
+    if errors:
+        raise _unprocessable(errors)
+    predictions = classifier.predict(
+        [item.text for item in body.items], explain=state.settings.explain_terms
+    )
+    results = [
+        BatchResult(id=item.id, **_answer(prediction, state, classifier.version).model_dump())
+        for item, prediction in zip(body.items, predictions, strict=True)
+    ]
+    return BatchResponse(results=results, model_version=classifier.version)

@@ -1,0 +1,1 @@
+"""Data loading, training, evaluation and the `triage` command line. Imports `nlp`."""

@@ -1,0 +1,286 @@
+"""The `triage` command: check data, train, evaluate, predict, list models and serve.
+
+Each command is a few lines around a library function that tests call directly; the
+library's own exceptions become `Error: ...` on standard error and exit code 1 (2 for a
+wrong command line, as argparse does).
+"""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from nlp.errors import TriageError
+from nlp.labels import LABELS
+from nlp.persistence import load_model
+from nlp.registry import list_models, resolve_model_dir
+from nlp.routing import Department, parse_routing_table
+from nlp.settings import Settings
+from training.data import DataFileError, LoadResult, is_jsonl, load_records, read_records
+from training.evaluate import evaluate_model
+from training.metrics import format_confusion, format_per_label
+from training.near_duplicates import find_near_duplicates
+from training.predict import predict_rows, write_output_file, write_rows
+from training.progress import Progress
+from training.train import TrainingDataError, train_model
+
+EXIT_OK, EXIT_FAILURE = 0, 1
+_MAX_PROBLEMS_SHOWN = 50
+
+
+class CommandError(Exception):
+    """A failure the CLI reports as `Error: <message>` with exit code 1."""
+
+
+def _print_problems(result: LoadResult) -> None:
+    for problem in result.problems[:_MAX_PROBLEMS_SHOWN]:
+        print(problem, file=sys.stderr)
+    hidden = len(result.problems) - _MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        print(f"... and {hidden} more problems", file=sys.stderr)
+
+
+def _load_labeled(paths: Sequence[Path], check_duplicates: bool) -> LoadResult:
+    """Load labeled files; any problem stops the command after listing them all."""
+    result = load_records(paths, require_label=True, check_duplicates=check_duplicates)
+    if result.problems:
+        _print_problems(result)
+        raise CommandError(f"{len(result.problems)} problem(s) in the data; nothing was done")
+    if not result.records:
+        raise CommandError("the data files hold no rows")
+    return result
+
+
+def _read_routing(path: Path) -> dict[str, Department]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise CommandError(f"routing table {path} not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CommandError(f"routing table {path} cannot be read: {error}") from error
+    return parse_routing_table(data)
+
+
+def cmd_data_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate data files; list every bad row and near-duplicate pair."""
+    result = load_records(args.files, require_label=True, check_duplicates=True)
+    _print_problems(result)
+    pairs = find_near_duplicates(result.records, threshold=args.near_threshold)
+    for pair in pairs[:_MAX_PROBLEMS_SHOWN]:
+        print(
+            f"{pair.second.source_file}:{pair.second.line}: near-duplicate of "
+            f"{pair.first.source_file}:{pair.first.line} (similarity {pair.similarity:.2f})"
+        )
+    rows = len(result.records)
+    share = 100 * len(pairs) / max(1, rows)
+    counts = {label: sum(r.label == label for r in result.records) for label in LABELS}
+    print(f"{rows} valid rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(f"{len(pairs)} rows with a near-duplicate ({share:.1f}%)")
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) found", file=sys.stderr)
+        return EXIT_FAILURE
+    print("OK: no problems found")
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    """Train, print the cross-validation table, save (and maybe promote) the model."""
+    paths = args.data or settings.train_data
+    result = _load_labeled(paths, check_duplicates=True)
+    progress = Progress()
+    progress.say(f"Training on {len(result.records)} rows from {', '.join(map(str, paths))}")
+    trained = train_model(
+        result.records,
+        models_dir=args.out or settings.models_dir,
+        seed=args.seed,
+        folds=args.folds,
+        progress=progress,
+        data_files=[str(path) for path in paths],
+    )
+    print(f"Cross-validation ({args.folds} folds, seed {args.seed}):")
+    print(format_per_label(trained.cv_metrics))
+    print(f"Model {trained.version} written to {trained.path}")
+    if trained.promoted:
+        print(f"Promoted {trained.version}: it is the first model in {trained.path.parent}")
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    """Evaluate a model on labeled data; a table, or one JSON object with --json."""
+    model_dir = resolve_model_dir(settings.models_dir, args.model)
+    classifier = load_model(model_dir)
+    result = _load_labeled(args.data, check_duplicates=False)
+    metrics = evaluate_model(classifier, result.records)
+    if args.json:
+        print(json.dumps(metrics, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Model {classifier.version} on {metrics['rows']} rows")
+    print(format_per_label(metrics))
+    print()
+    print(format_confusion(metrics))
+    return EXIT_OK
+
+
+def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
+    """Classify a CSV or JSONL file (or standard input) into a new file (or stdout)."""
+    model_dir = resolve_model_dir(settings.models_dir, args.model)
+    classifier = load_model(model_dir)
+    routing = _read_routing(args.routing or settings.routing_path)
+    stdin = sys.stdin.buffer if str(args.input) == "-" else None
+    result = read_records(args.input, require_label=False, stdin=stdin)
+    if result.problems:
+        _print_problems(result)
+        raise CommandError(f"{len(result.problems)} problem(s) in {args.input}; nothing written")
+    threshold = (
+        args.review_threshold
+        if args.review_threshold is not None
+        else settings.review_threshold
+        if settings.review_threshold is not None
+        else classifier.review_threshold
+    )
+    rows = predict_rows(classifier, routing, result.records, threshold)
+    input_jsonl = str(args.input) != "-" and is_jsonl(Path(args.input))
+    if args.format:
+        as_jsonl = args.format == "jsonl"
+    elif str(args.output) != "-":
+        as_jsonl = is_jsonl(Path(args.output))
+    else:
+        as_jsonl = input_jsonl
+    if str(args.output) == "-":
+        write_rows(sys.stdout, rows, result.columns, as_jsonl)
+    else:
+        write_output_file(Path(args.output), rows, result.columns, as_jsonl)
+        review = sum(row["needs_review"] == "true" for row in rows)
+        print(f"{len(rows)} complaints classified into {args.output} ({review} need review)")
+    return EXIT_OK
+
+
+def cmd_models_list(args: argparse.Namespace, settings: Settings) -> int:
+    """List model versions with their data fingerprint and cross-validated macro-F1."""
+    entries = list_models(args.models_dir or settings.models_dir)
+    if not entries:
+        print("No models yet: train one with `triage train`.")
+        return EXIT_OK
+    print(
+        f"{'':2}{'version':<20}{'created':<27}{'rows':>6}  {'data sha256':<14}{'cv macro-F1':>12}"
+    )
+    for entry in entries:
+        cv = entry.meta.get("metrics", {}).get("cross_validation", {})
+        data = entry.meta.get("training_data", {})
+        mark = "* " if entry.promoted else "  "
+        print(
+            f"{mark}{entry.version:<20}{entry.meta.get('created_at', '?'):<27}"
+            f"{data.get('rows', 0):>6}  {str(data.get('sha256', '?'))[:12]:<14}"
+            f"{cv.get('macro_f1', float('nan')):>12.3f}"
+        )
+    print("(* promoted)")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the model loads, then run the HTTP service under uvicorn."""
+    import uvicorn
+
+    model_dir = resolve_model_dir(settings.models_dir, args.model)
+    load_model(model_dir)  # refuse at once, with the reason, rather than inside a worker
+    _read_routing(settings.routing_path)
+    os.environ["TRIAGE_MODEL_PATH"] = str(model_dir.resolve())
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        log_level=settings.log_level,
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every `triage` command."""
+    parser = argparse.ArgumentParser(
+        prog="triage", description="Route Vietnamese citizen complaints to city departments."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data = commands.add_parser("data", help="work with data files").add_subparsers(
+        dest="data_command", required=True, metavar="COMMAND"
+    )
+    check = data.add_parser("check", help="validate CSV/JSONL data files")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument(
+        "--near-threshold",
+        type=float,
+        default=0.7,
+        metavar="J",
+        help="word 5-gram Jaccard from which rows count as near-duplicates",
+    )
+    check.set_defaults(handler=cmd_data_check)
+
+    train = commands.add_parser("train", help="train and save a new model version")
+    train.add_argument(
+        "--data",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="labeled CSV/JSONL files (default: data/train.csv)",
+    )
+    train.add_argument("--out", type=Path, metavar="DIR", help="models folder (default: models)")
+    train.add_argument("--seed", type=int, default=0, metavar="N")
+    train.add_argument("--folds", type=int, default=5, metavar="K")
+    train.set_defaults(handler=cmd_train)
+
+    evaluate = commands.add_parser("evaluate", help="measure a model on labeled data")
+    evaluate.add_argument("--model", type=Path, metavar="DIR", help="default: the promoted model")
+    evaluate.add_argument("--data", nargs="+", type=Path, required=True, metavar="FILE")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(handler=cmd_evaluate)
+
+    predict = commands.add_parser("predict", help="classify a CSV or JSONL file")
+    predict.add_argument("--model", type=Path, metavar="DIR", help="default: the promoted model")
+    predict.add_argument("--input", required=True, metavar="FILE", help="'-' for standard input")
+    predict.add_argument("--output", required=True, metavar="FILE", help="'-' for standard output")
+    predict.add_argument("--format", choices=("csv", "jsonl"), help="output format")
+    predict.add_argument("--routing", type=Path, metavar="FILE", help="routing table JSON")
+    predict.add_argument("--review-threshold", type=float, metavar="P")
+    predict.set_defaults(handler=cmd_predict)
+
+    models = commands.add_parser("models", help="the model registry").add_subparsers(
+        dest="models_command", required=True, metavar="COMMAND"
+    )
+    listing = models.add_parser("list", help="list model versions")
+    listing.add_argument("--models-dir", type=Path, metavar="DIR")
+    listing.set_defaults(handler=cmd_models_list)
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--model", type=Path, metavar="DIR", help="default: the promoted model")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(handler=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `triage` command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+        code: int = args.handler(args, settings)
+        return code
+    except (TriageError, DataFileError, TrainingDataError, CommandError) as error:
+        print(f"Error: {error}", file=sys.stderr)
+    except FileExistsError as error:
+        print(f"Error: {error}", file=sys.stderr)
+    except OSError as error:
+        print(f"Error: {error.strerror or error} ({error.filename or 'file'})", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
