@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA ?= data/train.csv
 
-.PHONY: serve test lint typecheck pytest train venv bench clean
+.PHONY: serve test lint typecheck pytest train venv clean
 
 venv: $(STAMP)
 
@@ -32,17 +32,14 @@ train: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check nlp training service tests bench
-	$(BIN)/ruff format --check nlp training service tests bench
+	$(BIN)/ruff check nlp training service tests
+	$(BIN)/ruff format --check nlp training service tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
 	$(BIN)/pytest
-
-bench: $(STAMP)
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -66,6 +66,8 @@ _STRIP_TABLE: Final = _build_strip_table()
 def clean_text(text: object) -> str:
     """Make any string safe to process: NFC, no lone surrogates, no control characters.
 
+    Combining diacritics that NFC could not attach to a letter are dropped as well.
+
     Text that arrives through JSON or a badly decoded file can carry lone surrogates
     (which cannot be encoded), zero-width and direction marks, or control characters;
     each is dropped or turned into a space so later steps see ordinary text.
@@ -91,7 +93,9 @@ def clean_text(text: object) -> str:
             continue
         else:
             chars.append(char)
-    return unicodedata.normalize("NFC", "".join(chars))
+    # Vietnamese letters compose fully under NFC; a diacritic left over (a second tone
+    # mark, a mark on an emoji) is noise that would make later steps unstable.
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFC", "".join(chars)))
 
 
 def strip_accents(text: str) -> str:

@@ -24,6 +24,7 @@ from training.metrics import format_confusion, format_per_label
 from training.near_duplicates import find_near_duplicates
 from training.predict import predict_rows, write_output_file, write_rows
 from training.progress import Progress
+from training.split import split_records
 from training.train import TrainingDataError, train_model
 
 EXIT_OK, EXIT_FAILURE = 0, 1
@@ -82,6 +83,17 @@ def cmd_data_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(result.problems)} problem(s) found", file=sys.stderr)
         return EXIT_FAILURE
     print("OK: no problems found")
+    return EXIT_OK
+
+
+def cmd_data_split(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a fixed stratified train/test split of labeled files."""
+    result = _load_labeled(args.files, check_duplicates=True)
+    train, test = split_records(result.records, args.test_fraction)
+    for path, part in ((args.train_out, train), (args.test_out, test)):
+        rows = [dict(record.fields) for record in part]
+        write_output_file(path, rows, result.columns, is_jsonl(path), extra_columns=())
+        print(f"{len(part)} rows written to {path}")
     return EXIT_OK
 
 
@@ -218,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="word 5-gram Jaccard from which rows count as near-duplicates",
     )
     check.set_defaults(handler=cmd_data_check)
+    split = data.add_parser("split", help="write a fixed stratified train/test split")
+    split.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    split.add_argument("--test-fraction", type=float, default=0.2, metavar="F")
+    split.add_argument("--train-out", type=Path, required=True, metavar="FILE")
+    split.add_argument("--test-out", type=Path, required=True, metavar="FILE")
+    split.set_defaults(handler=cmd_data_split)
 
     train = commands.add_parser("train", help="train and save a new model version")
     train.add_argument(

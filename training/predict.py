@@ -39,22 +39,30 @@ def predict_rows(
 
 
 def write_rows(
-    stream: TextIO, rows: Sequence[dict[str, str]], columns: Sequence[str], as_jsonl: bool
+    stream: TextIO,
+    rows: Sequence[dict[str, str]],
+    columns: Sequence[str],
+    as_jsonl: bool,
+    extra_columns: Sequence[str] = OUTPUT_COLUMNS,
 ) -> None:
-    """Write rows as CSV (header first, `columns` then the decision columns) or JSONL."""
+    """Write rows as CSV (header: `columns`, then `extra_columns`) or as JSONL."""
     if as_jsonl:
         for row in rows:
             stream.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
-    header = [column for column in columns if column not in OUTPUT_COLUMNS]
-    header += list(OUTPUT_COLUMNS)
+    header = [column for column in columns if column not in extra_columns]
+    header += list(extra_columns)
     writer = csv.DictWriter(stream, fieldnames=header, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
 
 
 def write_output_file(
-    path: Path, rows: Sequence[dict[str, str]], columns: Sequence[str], as_jsonl: bool
+    path: Path,
+    rows: Sequence[dict[str, str]],
+    columns: Sequence[str],
+    as_jsonl: bool,
+    extra_columns: Sequence[str] = OUTPUT_COLUMNS,
 ) -> None:
     """Write the output file atomically: complete, or not there at all.
 
@@ -62,7 +70,7 @@ def write_output_file(
         OSError: the folder cannot be written (missing, read-only, disk full).
     """
     buffer = io.StringIO()
-    write_rows(buffer, rows, columns, as_jsonl)
+    write_rows(buffer, rows, columns, as_jsonl, extra_columns)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
