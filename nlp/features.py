@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from nlp.calibration import TemperatureScaledClassifier
 from nlp.normalize import normalize_text, strip_accents
 from nlp.tokenize import segment
 
@@ -105,13 +106,18 @@ def build_features(params: PipelineParams) -> ColumnTransformer:
     )
 
 
-def build_classifier(params: PipelineParams, seed: int = 0) -> LogisticRegression:
-    """The linear classifier: multinomial logistic regression, which gives probabilities."""
-    return LogisticRegression(
-        C=params.c,
-        class_weight=params.class_weight,
-        max_iter=params.max_iter,
-        random_state=seed,
+def build_classifier(params: PipelineParams, seed: int = 0) -> TemperatureScaledClassifier:
+    """The linear classifier: multinomial logistic regression with a calibration temperature.
+
+    The temperature starts at 1; training sets it from held-out predictions.
+    """
+    return TemperatureScaledClassifier(
+        LogisticRegression(
+            C=params.c,
+            class_weight=params.class_weight,
+            max_iter=params.max_iter,
+            random_state=seed,
+        )
     )
 
 

@@ -33,6 +33,16 @@ class Prediction:
         """Whether a person should check this route: confidence under the threshold."""
         return self.confidence < threshold
 
+    def secondary_label(self, floor: float) -> str | None:
+        """The runner-up label when its probability reaches `floor`, else None.
+
+        A complaint that names two problems ("ngập và rác bốc mùi") splits its probability
+        between them; the runner-up tells staff which second department may care.
+        """
+        ranked = sorted(self.scores.items(), key=lambda item: item[1], reverse=True)
+        label, score = ranked[1]
+        return label if score >= floor else None
+
 
 class Classifier:
     """A fitted pipeline together with the meta.json that describes it.

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
         5000, gt=0, description="Longest complaint accepted, in characters."
     )
     max_batch_items: int = Field(1000, gt=0, description="Most complaints in one batch request.")
+    secondary_label_floor: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Probability from which the runner-up label is returned as secondary_label.",
+    )
     explain_terms: int = Field(8, ge=0, le=50, description="Deciding words returned per answer.")
     host: str = "127.0.0.1"
     port: int = Field(8000, gt=0, lt=65536)

@@ -86,6 +86,7 @@ class ClassifyResponse(BaseModel):
                         "contact": "Bộ phận tiếp nhận phản ánh về úng ngập, Sở Xây dựng Hà Nội",
                     },
                     "needs_review": False,
+                    "secondary_label": None,
                     "explanation": [
                         {"term": "ngập", "weight": 2.1},
                         {"term": "mưa", "weight": 0.8},
@@ -103,6 +104,9 @@ class ClassifyResponse(BaseModel):
     scores: dict[str, float] = Field(description="Probability of each of the six labels.")
     department: DepartmentOut
     needs_review: bool = Field(description="True when confidence is under the review threshold.")
+    secondary_label: str | None = Field(
+        None, description="A second label when its probability is close (two problems named)."
+    )
     explanation: list[Term] = Field(description="Words that pushed toward the label.")
     model_version: str
 

@@ -25,7 +25,7 @@ from training.near_duplicates import find_near_duplicates
 from training.predict import predict_rows, write_output_file, write_rows
 from training.progress import Progress
 from training.split import split_records
-from training.train import TrainingDataError, train_model
+from training.train import DEFAULT_TARGET_PRECISION, TrainingDataError, train_model
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 _MAX_PROBLEMS_SHOWN = 50
@@ -110,9 +110,20 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         folds=args.folds,
         progress=progress,
         data_files=[str(path) for path in paths],
+        target_precision=args.target_precision,
     )
     print(f"Cross-validation ({args.folds} folds, seed {args.seed}):")
     print(format_per_label(trained.cv_metrics))
+    calibration, review = trained.calibration, trained.review
+    print(
+        f"Calibration: temperature {calibration['temperature']:.2f}, expected calibration "
+        f"error {calibration['ece_before']:.3f} -> {calibration['ece_after']:.3f}"
+    )
+    print(
+        f"Review threshold {review['threshold']:.3f}: {review['coverage']:.0%} of held-out "
+        f"complaints routed without review at precision {review['precision']:.3f} "
+        f"(target {review['target_precision']:.2f})"
+    )
     print(f"Model {trained.version} written to {trained.path}")
     if trained.promoted:
         print(f"Promoted {trained.version}: it is the first model in {trained.path.parent}")
@@ -130,6 +141,11 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     print(f"Model {classifier.version} on {metrics['rows']} rows")
     print(format_per_label(metrics))
+    review = metrics["review"]
+    print(
+        f"Routed without review at threshold {review['threshold']:.3f}: {review['coverage']:.1%}"
+        f" (precision {review['precision']:.3f}); expected calibration error {metrics['ece']:.3f}"
+    )
     print()
     print(format_confusion(metrics))
     return EXIT_OK
@@ -248,6 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, metavar="DIR", help="models folder (default: models)")
     train.add_argument("--seed", type=int, default=0, metavar="N")
     train.add_argument("--folds", type=int, default=5, metavar="K")
+    train.add_argument(
+        "--target-precision",
+        type=float,
+        default=DEFAULT_TARGET_PRECISION,
+        metavar="P",
+        help="precision that complaints routed without review must reach (default 0.95)",
+    )
     train.set_defaults(handler=cmd_train)
 
     evaluate = commands.add_parser("evaluate", help="measure a model on labeled data")

@@ -46,6 +46,7 @@ def _answer(prediction: Prediction, state: ServiceState, version: str) -> Classi
             id=department.id, name=department.name, contact=department.contact
         ),
         needs_review=prediction.needs_review(state.review_threshold),
+        secondary_label=prediction.secondary_label(state.settings.secondary_label_floor),
         explanation=[Term(term=t.term, weight=t.weight) for t in prediction.explanation],
         model_version=version,
     )
