@@ -1,13 +1,14 @@
 """Which words of a complaint pushed the linear model toward its label.
 
 For a linear model the push of one feature toward label k is its value times
-(coef[k] - mean coef over labels). Features come in two kinds; both are folded back onto
-the words of the complaint so staff see words, not character n-grams:
+(coef[k] - mean coef over labels). Features come from several views; all are folded back
+onto the words of the complaint so staff see words, not character n-grams:
 - word n-grams: a unigram's push goes to its word, a bigram's is shared by its two words;
-- character n-grams of the accent-stripped text: each n-gram's push is shared by the
-  words whose syllables contain it.
+- character n-grams (of the accent-stripped or the accented text): each n-gram's push is
+  shared by the words whose syllables contain it.
 """
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
@@ -21,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from nlp.normalize import strip_accents
 
 _TOP_TERMS_DEFAULT: Final = 8
+_WORD: Final = re.compile(r"(?u)\b\w+\b")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,20 @@ class Term:
 
     term: str
     weight: float
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One fitted view of the feature union and where its columns start.
+
+    `kind` is "words" or "chars"; `strip` tells a character view to compare against the
+    accent-stripped syllables.
+    """
+
+    kind: str
+    vectorizer: TfidfVectorizer
+    offset: int
+    strip: bool = False
 
 
 def _char_ngrams(syllable: str, low: int, high: int) -> list[str]:
@@ -44,12 +60,9 @@ def _char_ngrams(syllable: str, low: int, high: int) -> list[str]:
 
 @dataclass(frozen=True)
 class Explainer:
-    """Folds per-feature contributions of a fitted two-view pipeline back onto words."""
+    """Folds per-feature contributions of a fitted pipeline back onto words."""
 
-    words: TfidfVectorizer
-    chars: TfidfVectorizer
-    words_offset: int
-    chars_offset: int
+    branches: tuple[Branch, ...]
 
     def explain(
         self,
@@ -69,10 +82,13 @@ class Explainer:
         values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
         if not values or top <= 0:
             return []
-        tokens = self.words.build_tokenizer()(segmented)
+        tokens = _WORD.findall(segmented)
         weights: defaultdict[str, float] = defaultdict(float)
-        self._add_word_ngrams(tokens, values, direction, weights)
-        self._add_char_ngrams(tokens, values, direction, weights)
+        for branch in self.branches:
+            if branch.kind == "words":
+                self._add_word_ngrams(branch, tokens, values, direction, weights)
+            else:
+                self._add_char_ngrams(branch, tokens, values, direction, weights)
         ranked = sorted(
             ((term, weight) for term, weight in weights.items() if weight > 0),
             key=lambda item: item[1],
@@ -80,45 +96,45 @@ class Explainer:
         )
         return [Term(term.replace("_", " "), round(weight, 4)) for term, weight in ranked[:top]]
 
-    def _push(self, column: int, values: dict[int, float], direction: NDArray[np.float64]) -> float:
-        return float(values.get(column, 0.0) * direction[column])
-
+    @staticmethod
     def _add_word_ngrams(
-        self,
+        branch: Branch,
         tokens: list[str],
         values: dict[int, float],
         direction: NDArray[np.float64],
         weights: defaultdict[str, float],
     ) -> None:
-        vocabulary = self.words.vocabulary_
+        vocabulary = branch.vectorizer.vocabulary_
         grams: list[tuple[str, tuple[str, ...]]] = [(token, (token,)) for token in tokens]
-        grams += [(f"{a} {b}", (a, b)) for a, b in pairwise(tokens)]
+        if branch.vectorizer.ngram_range[1] >= 2:
+            grams += [(f"{a} {b}", (a, b)) for a, b in pairwise(tokens)]
         occurrences = Counter(gram for gram, _ in grams)
         for gram, parts in grams:
             column = vocabulary.get(gram)
             if column is None:
                 continue
-            share = self._push(self.words_offset + column, values, direction)
+            column += branch.offset
+            share = values.get(column, 0.0) * float(direction[column])
             share /= occurrences[gram] * len(parts)
             for part in parts:
                 weights[part] += share
 
+    @staticmethod
     def _add_char_ngrams(
-        self,
+        branch: Branch,
         tokens: list[str],
         values: dict[int, float],
         direction: NDArray[np.float64],
         weights: defaultdict[str, float],
     ) -> None:
-        vocabulary = self.chars.vocabulary_
-        low, high = self.chars.ngram_range
+        vocabulary = branch.vectorizer.vocabulary_
+        low, high = branch.vectorizer.ngram_range
         grams_of: dict[str, list[str]] = {}
         occurrences: Counter[str] = Counter()
         for token in tokens:
+            form = strip_accents(token) if branch.strip else token
             grams = [
-                gram
-                for syllable in strip_accents(token).split("_")
-                for gram in _char_ngrams(syllable, low, high)
+                gram for syllable in form.split("_") for gram in _char_ngrams(syllable, low, high)
             ]
             grams_of[token] = grams
             occurrences.update(grams)
@@ -126,5 +142,6 @@ class Explainer:
             for gram in grams_of[token]:
                 column = vocabulary.get(gram)
                 if column is not None:
-                    push = self._push(self.chars_offset + column, values, direction)
+                    column += branch.offset
+                    push = values.get(column, 0.0) * float(direction[column])
                     weights[token] += push / occurrences[gram]

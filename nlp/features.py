@@ -1,9 +1,11 @@
-"""The scikit-learn pipeline: raw complaint text -> two text views -> TF-IDF -> classifier.
+"""The scikit-learn pipeline: raw complaint text -> text views -> TF-IDF -> classifier.
 
-Two views of each complaint feed one linear model:
-- words: the normalised text segmented into Vietnamese words, as word 1-2 grams;
-- chars: the normalised text stripped of diacritics, as character 2-5 grams inside word
-  boundaries, so "duong ngap" typed without accents meets "đường ngập".
+Views of each complaint feed one linear model (which ones is a parameter):
+- words: the normalised text segmented into Vietnamese words, as word n-grams;
+- chars: the normalised text stripped of diacritics, as character n-grams inside word
+  boundaries, so "duong ngap" typed without accents meets "đường ngập";
+- chars_accented: the same character n-grams over the normalised text with its
+  diacritics, which tell "ngập" (flooded) from "ngáp" (yawn).
 
 Everything a pickled pipeline refers to lives in this importable module (no lambdas), so
 a model file loads in any process that can import `nlp`.
@@ -20,6 +22,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
 
 from nlp.calibration import TemperatureScaledClassifier
 from nlp.normalize import normalize_text, strip_accents
@@ -27,23 +30,26 @@ from nlp.tokenize import segment
 
 WORDS_COLUMN: Final = 0
 CHARS_COLUMN: Final = 1
+ACCENTED_COLUMN: Final = 2
+#: The character views a model can use, by name.
+CHAR_VIEWS: Final = ("stripped", "accented", "both", "none")
 #: Keeps one-letter syllables such as "ở" and "k"; "_" joins the syllables of one word.
 TOKEN_PATTERN: Final = r"(?u)\b\w+\b"
 
 
-def prepare_text(text: str) -> tuple[str, str]:
-    """Both views of one complaint: (segmented words, accent-stripped text).
+def prepare_text(text: str) -> tuple[str, str, str]:
+    """The views of one complaint: (segmented words, accent-stripped text, normalised text).
 
     Examples:
-        >>> prepare_text("Đường Láng NGẬP sâu")
-        ('đường láng_ngập sâu', 'duong lang ngap sau')
+        >>> prepare_text("ÙN TẮC giao thông")
+        ('ùn_tắc giao_thông', 'un tac giao thong', 'ùn tắc giao thông')
     """
     normalized = normalize_text(text)
-    return segment(normalized), strip_accents(normalized)
+    return segment(normalized), strip_accents(normalized), normalized
 
 
 class ComplaintPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """Turn raw texts into an (n, 2) array of the two views `prepare_text` makes.
+    """Turn raw texts into an (n, 3) array of the views `prepare_text` makes.
 
     Stateless: `fit` learns nothing. Training code runs it once over the whole data set
     and cross-validates the rest of the pipeline on its output, so that the costly word
@@ -57,10 +63,11 @@ class ComplaintPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[mi
     def transform(self, texts: Iterable[str]) -> NDArray[np.object_]:
         """Prepare every text; the output rows follow the input order."""
         rows = [prepare_text(text) for text in texts]
-        prepared = np.empty((len(rows), 2), dtype=object)
-        for i, (words, chars) in enumerate(rows):
+        prepared = np.empty((len(rows), 3), dtype=object)
+        for i, (words, chars, accented) in enumerate(rows):
             prepared[i, WORDS_COLUMN] = words
             prepared[i, CHARS_COLUMN] = chars
+            prepared[i, ACCENTED_COLUMN] = accented
         return prepared
 
 
@@ -68,6 +75,12 @@ class ComplaintPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[mi
 class PipelineParams:
     """The knobs of the default pipeline, recorded in every model's meta.json."""
 
+    words: bool = True
+    chars: str = "stripped"
+    model: str = "logreg"
+    #: Training adds an accent-stripped copy of every marked complaint (inside each
+    #: training fold only), so text typed without diacritics is seen as often as not.
+    augment_stripped: bool = True
     word_ngram_max: int = 2
     word_min_df: int = 1
     char_ngram_min: int = 2
@@ -82,17 +95,8 @@ class PipelineParams:
         return asdict(self)
 
 
-def build_features(params: PipelineParams) -> ColumnTransformer:
-    """The TF-IDF feature union over the two prepared views."""
-    words = TfidfVectorizer(
-        token_pattern=TOKEN_PATTERN,
-        ngram_range=(1, params.word_ngram_max),
-        min_df=params.word_min_df,
-        lowercase=False,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
-    chars = TfidfVectorizer(
+def _char_vectorizer(params: PipelineParams) -> TfidfVectorizer:
+    return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(params.char_ngram_min, params.char_ngram_max),
         min_df=params.char_min_df,
@@ -100,25 +104,64 @@ def build_features(params: PipelineParams) -> ColumnTransformer:
         sublinear_tf=True,
         dtype=np.float32,
     )
-    return ColumnTransformer(
-        [("words", words, WORDS_COLUMN), ("chars", chars, CHARS_COLUMN)],
-        sparse_threshold=1.0,
-    )
+
+
+def build_features(params: PipelineParams) -> ColumnTransformer:
+    """The TF-IDF feature union over the views `params` selects.
+
+    Raises:
+        ValueError: `params` selects no view, or an unknown character view.
+    """
+    if params.chars not in CHAR_VIEWS:
+        raise ValueError(f"chars must be one of {CHAR_VIEWS}, not {params.chars!r}")
+    branches: list[tuple[str, TfidfVectorizer, int]] = []
+    if params.words:
+        words = TfidfVectorizer(
+            token_pattern=TOKEN_PATTERN,
+            ngram_range=(1, params.word_ngram_max),
+            min_df=params.word_min_df,
+            lowercase=False,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        branches.append(("words", words, WORDS_COLUMN))
+    if params.chars in ("stripped", "both"):
+        branches.append(("chars", _char_vectorizer(params), CHARS_COLUMN))
+    if params.chars in ("accented", "both"):
+        branches.append(("chars_accented", _char_vectorizer(params), ACCENTED_COLUMN))
+    if not branches:
+        raise ValueError("the pipeline needs at least one view (words or chars)")
+    return ColumnTransformer(branches, sparse_threshold=1.0)
 
 
 def build_classifier(params: PipelineParams, seed: int = 0) -> TemperatureScaledClassifier:
-    """The linear classifier: multinomial logistic regression with a calibration temperature.
+    """The linear classifier with a calibration temperature.
 
-    The temperature starts at 1; training sets it from held-out predictions.
+    `params.model` is "logreg" (multinomial logistic regression) or "linear_svm" (a linear
+    support vector machine, one-vs-rest); both give probabilities through the temperature,
+    which starts at 1 and is set by training from held-out predictions.
+
+    Raises:
+        ValueError: an unknown model name.
     """
-    return TemperatureScaledClassifier(
-        LogisticRegression(
+    estimator: LogisticRegression | LinearSVC
+    if params.model == "logreg":
+        estimator = LogisticRegression(
             C=params.c,
             class_weight=params.class_weight,
             max_iter=params.max_iter,
             random_state=seed,
         )
-    )
+    elif params.model == "linear_svm":
+        estimator = LinearSVC(
+            C=params.c / 10,
+            class_weight=params.class_weight,
+            max_iter=params.max_iter,
+            random_state=seed,
+        )
+    else:
+        raise ValueError(f"model must be 'logreg' or 'linear_svm', not {params.model!r}")
+    return TemperatureScaledClassifier(estimator)
 
 
 def build_pipeline(params: PipelineParams | None = None, seed: int = 0) -> Pipeline:

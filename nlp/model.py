@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from nlp.errors import InvalidInputError, ModelLoadError
-from nlp.explain import Explainer, Term
+from nlp.explain import Branch, Explainer, Term
 from nlp.features import WORDS_COLUMN
 from nlp.labels import LABELS
 
@@ -57,9 +57,16 @@ class Classifier:
             features = pipeline.named_steps["features"]
             clf = pipeline.named_steps["clf"]
             classes = [str(label) for label in clf.classes_]
-            words = features.named_transformers_["words"]
-            chars = features.named_transformers_["chars"]
-            offsets = features.output_indices_
+            branches = tuple(
+                Branch(
+                    kind="words" if name == "words" else "chars",
+                    vectorizer=features.named_transformers_[name],
+                    offset=features.output_indices_[name].start,
+                    strip=name == "chars",
+                )
+                for name, _, _ in features.transformers_
+                if name in ("words", "chars", "chars_accented")
+            )
         except (AttributeError, KeyError, TypeError) as error:
             raise ModelLoadError(f"not a fitted triage pipeline: {error}") from error
         if sorted(classes) != sorted(LABELS):
@@ -69,12 +76,7 @@ class Classifier:
         self._classes: Final = classes
         coef = np.asarray(clf.coef_, dtype=np.float64)
         self._directions: Final = coef - coef.mean(axis=0, keepdims=True)
-        self._explainer: Final = Explainer(
-            words=words,
-            chars=chars,
-            words_offset=offsets["words"].start,
-            chars_offset=offsets["chars"].start,
-        )
+        self._explainer: Final = Explainer(branches)
 
     @property
     def version(self) -> str:

@@ -12,7 +12,7 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
@@ -60,7 +60,13 @@ def _fsync_path(path: Path) -> None:
         os.close(descriptor)
 
 
-def save_model(pipeline: Pipeline, meta: Mapping[str, Any], models_dir: Path, version: str) -> Path:
+def save_model(
+    pipeline: Pipeline,
+    meta: Mapping[str, Any],
+    models_dir: Path,
+    version: str,
+    write_extra: Callable[[Path, dict[str, Any]], None] | None = None,
+) -> Path:
     """Write a model folder `models_dir/version` atomically and return its path.
 
     The folder is built under a temporary name, every file is fsynced, and only then is
@@ -73,6 +79,8 @@ def save_model(pipeline: Pipeline, meta: Mapping[str, Any], models_dir: Path, ve
             library versions and the pipeline's sha256 are added here.
         models_dir: the folder that holds all model versions.
         version: the new folder's name; must not exist yet.
+        write_extra: called with the staging folder and the full meta to add files of the
+            caller's own (a model card) before the folder is made final.
 
     Raises:
         FileExistsError: a model with that version already exists.
@@ -97,7 +105,9 @@ def save_model(pipeline: Pipeline, meta: Mapping[str, Any], models_dir: Path, ve
         }
         meta_path = staging / META_FILE
         meta_path.write_text(json.dumps(full_meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        for path in (pipeline_path, meta_path, staging):
+        if write_extra is not None:
+            write_extra(staging, full_meta)
+        for path in (*staging.iterdir(), staging):
             _fsync_path(path)
         staging.rename(target)
         _fsync_path(models_dir)

@@ -111,7 +111,12 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         progress=progress,
         data_files=[str(path) for path in paths],
         target_precision=args.target_precision,
+        compare=args.compare,
     )
+    if trained.comparison:
+        print("Candidates by cross-validated macro-F1:")
+        for candidate in trained.comparison:
+            print(f"  {candidate['macro_f1']:.3f}  {candidate['name']}")
     print(f"Cross-validation ({args.folds} folds, seed {args.seed}):")
     print(format_per_label(trained.cv_metrics))
     calibration, review = trained.calibration, trained.review
@@ -135,6 +140,15 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     model_dir = resolve_model_dir(settings.models_dir, args.model)
     classifier = load_model(model_dir)
     result = _load_labeled(args.data, check_duplicates=False)
+    if args.report:
+        from training.report import build_report
+
+        train_paths = args.baseline_data or settings.train_data
+        baseline_train = _load_labeled(train_paths, check_duplicates=False).records
+        built = build_report(
+            classifier, result.records, baseline_train, args.report, [str(p) for p in args.data]
+        )
+        print(f"Report written to {built.path}")
     metrics = evaluate_model(classifier, result.records)
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False))
@@ -271,12 +285,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="P",
         help="precision that complaints routed without review must reach (default 0.95)",
     )
+    train.add_argument(
+        "--compare",
+        action="store_true",
+        help="cross-validate the candidate pipelines first and keep the best (several minutes)",
+    )
     train.set_defaults(handler=cmd_train)
 
     evaluate = commands.add_parser("evaluate", help="measure a model on labeled data")
     evaluate.add_argument("--model", type=Path, metavar="DIR", help="default: the promoted model")
     evaluate.add_argument("--data", nargs="+", type=Path, required=True, metavar="FILE")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--report", type=Path, metavar="DIR", help="also write a Markdown report with pictures"
+    )
+    evaluate.add_argument(
+        "--baseline-data",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="data the report's character baseline trains on (default: data/train.csv)",
+    )
     evaluate.set_defaults(handler=cmd_evaluate)
 
     predict = commands.add_parser("predict", help="classify a CSV or JSONL file")
@@ -311,6 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
         code: int = args.handler(args, settings)
         return code
+    except BrokenPipeError:
+        # The reader of our output went away (`triage ... | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except (TriageError, DataFileError, TrainingDataError, CommandError) as error:
         print(f"Error: {error}", file=sys.stderr)
     except FileExistsError as error:

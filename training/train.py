@@ -1,12 +1,7 @@
-"""Training: cross-validate, fit on all data, write a versioned model folder.
-
-Word segmentation is by far the costliest step, so every text is prepared once (in
-parallel when there are many) and cross-validation runs on the prepared views.
-"""
+"""Training: cross-validate, calibrate, fit on all data, write a versioned model folder."""
 
 import hashlib
 import json
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,20 +10,17 @@ from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
-from joblib import Parallel, delayed
-from numpy.typing import NDArray
-from scipy.special import softmax
-from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from nlp.calibration import fit_temperature
-from nlp.features import ComplaintPreprocessor, PipelineParams, build_pipeline
+from nlp.features import PipelineParams, build_pipeline
 from nlp.labels import LABELS
 from nlp.persistence import save_model
 from nlp.registry import promote, promoted_version
+from training.corpus import PreparedCorpus, cross_validate, prepare_corpus
 from training.data import Record
 from training.metrics import compute_metrics
+from training.model_card import write_model_card
 from training.progress import Progress
 from training.review import (
     choose_review_threshold,
@@ -36,11 +28,9 @@ from training.review import (
     expected_calibration_error,
     precision_at,
 )
+from training.selection import CANDIDATES, compare_candidates
 
 MODEL_NAME: Final = "triage-complaints"
-_CHUNK: Final = 250
-#: Below this many texts, starting worker processes costs more than it saves.
-_PARALLEL_FROM: Final = 3000
 #: Complaints routed without review must be right this often (held-out precision).
 DEFAULT_TARGET_PRECISION: Final = 0.95
 
@@ -59,6 +49,7 @@ class TrainResult:
     promoted: bool
     calibration: dict[str, Any]
     review: dict[str, Any]
+    comparison: list[dict[str, Any]]
 
 
 def data_fingerprint(records: Sequence[Record]) -> str:
@@ -68,42 +59,6 @@ def data_fingerprint(records: Sequence[Record]) -> str:
         digest.update(json.dumps([text, label], ensure_ascii=False).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
-
-
-def _prepare_chunk(texts: list[str]) -> NDArray[np.object_]:
-    prepared: NDArray[np.object_] = ComplaintPreprocessor().transform(texts)
-    return prepared
-
-
-def prepare_all(
-    texts: Sequence[str], progress: Progress, n_jobs: int | None = None
-) -> NDArray[np.object_]:
-    """Normalise and segment every text once, in chunks, reporting progress.
-
-    Args:
-        texts: the raw texts.
-        progress: where progress lines go.
-        n_jobs: worker processes; by default all cores when there are many texts.
-    """
-    chunks = [list(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
-    if n_jobs is None:
-        n_jobs = (os.cpu_count() or 1) if len(texts) >= _PARALLEL_FROM else 1
-    parts: list[NDArray[np.object_]] = []
-    with progress.step(f"Segmenting {len(texts)} complaints") as report:
-        if n_jobs == 1:
-            results = (_prepare_chunk(chunk) for chunk in chunks)
-        else:
-            results = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_prepare_chunk)(chunk) for chunk in chunks
-            )
-        done = 0
-        for part in results:
-            parts.append(part)
-            done += len(part)
-            report(done, len(texts))
-    if not parts:
-        return np.empty((0, 2), dtype=object)
-    return np.concatenate(parts)
 
 
 def check_trainable(labels: Sequence[str], folds: int) -> None:
@@ -121,45 +76,15 @@ def check_trainable(labels: Sequence[str], folds: int) -> None:
         )
 
 
-@dataclass(frozen=True)
-class HeldOut:
-    """Out-of-fold predictions: what the model says about rows it did not train on."""
-
-    classes: list[str]
-    logits: NDArray[np.float64]
-    y_index: NDArray[np.int_]
-
-    def probabilities(self, temperature: float) -> NDArray[np.float64]:
-        """Calibrated probabilities at `temperature`."""
-        probabilities: NDArray[np.float64] = softmax(self.logits / temperature, axis=1)
-        return probabilities
-
-    def predicted(self) -> list[str]:
-        """The winning label of each row."""
-        return [self.classes[i] for i in np.argmax(self.logits, axis=1)]
-
-
-def cross_validate(
-    prepared: NDArray[np.object_],
-    labels: Sequence[str],
-    params: PipelineParams,
-    folds: int,
-    seed: int,
-    progress: Progress,
-) -> HeldOut:
-    """Out-of-fold logits from stratified k-fold over the prepared views."""
-    y = np.asarray(labels)
-    classes = sorted(set(labels))
-    logits = np.zeros((len(y), len(classes)), dtype=np.float64)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    model = build_pipeline(params, seed)[1:]
-    with progress.step(f"{folds}-fold cross-validation") as report:
-        for fold, (train_idx, test_idx) in enumerate(splitter.split(prepared, y), start=1):
-            fitted = clone(model).fit(prepared[train_idx], y[train_idx])
-            logits[test_idx] = fitted.decision_function(prepared[test_idx])
-            report(fold, folds)
-    y_index = np.asarray([classes.index(label) for label in labels], dtype=np.int_)
-    return HeldOut(classes, logits, y_index)
+def fit_final(
+    corpus: PreparedCorpus, params: PipelineParams, seed: int, temperature: float
+) -> Pipeline:
+    """Fit on every row (and its stripped copy) and attach the calibration temperature."""
+    pipeline = build_pipeline(params, seed)
+    X, y = corpus.rows(np.arange(len(corpus.labels)), params.augment_stripped)
+    fitted = pipeline[1:].fit(X, y)
+    fitted.named_steps["clf"].set_params(temperature=temperature)
+    return Pipeline([("prep", pipeline.named_steps["prep"]), *fitted.steps])
 
 
 def new_version(models_dir: Path, now: datetime | None = None) -> str:
@@ -181,6 +106,7 @@ def train_model(
     progress: Progress | None = None,
     data_files: Sequence[str] = (),
     target_precision: float = DEFAULT_TARGET_PRECISION,
+    compare: bool = False,
 ) -> TrainResult:
     """Cross-validate, calibrate, fit on everything, save a new version, promote the first.
 
@@ -197,6 +123,8 @@ def train_model(
         progress: where progress lines go; silent when None.
         data_files: the training files' names, recorded in meta.json.
         target_precision: precision that complaints routed without review must reach.
+        compare: cross-validate every candidate in `training.selection.CANDIDATES` first
+            and train the best one (its `params` then replace the given ones).
 
     Raises:
         TrainingDataError: too little data for `folds`-fold cross-validation.
@@ -207,8 +135,15 @@ def train_model(
     texts = [record.text for record in records]
     labels = [str(record.label) for record in records]
     check_trainable(labels, folds)
-    prepared = prepare_all(texts, progress)
-    held_out = cross_validate(prepared, labels, params, folds, seed, progress)
+    augment = params.augment_stripped or compare
+    corpus = prepare_corpus(texts, labels, augment, progress)
+    comparison: list[dict[str, Any]] = []
+    if compare:
+        scores = compare_candidates(corpus, folds, seed, progress, CANDIDATES)
+        comparison = [score.to_dict() for score in scores]
+        params = scores[0].params
+        progress.say(f"Best by cross-validation: {scores[0].name}")
+    held_out = cross_validate(corpus, params, folds, seed, progress)
     cv_metrics = compute_metrics(labels, held_out.predicted())
     temperature = fit_temperature(held_out.logits, held_out.y_index)
     correct = (np.argmax(held_out.logits, axis=1) == held_out.y_index).tolist()
@@ -228,10 +163,7 @@ def train_model(
         "precision": round(precision_at(confidence, correct, threshold), 4),
     }
     with progress.step("Fitting the final model on all rows") as report:
-        pipeline = build_pipeline(params, seed)
-        fitted = pipeline[1:].fit(prepared, np.asarray(labels))
-        fitted.named_steps["clf"].set_params(temperature=temperature)
-        final = Pipeline([("prep", pipeline.named_steps["prep"]), *fitted.steps])
+        final = fit_final(corpus, params, seed, temperature)
         report(1, 1)
     version = new_version(models_dir)
     meta = {
@@ -242,6 +174,7 @@ def train_model(
         "calibration": calibration,
         "review": review,
         "review_threshold": round(threshold, 4),
+        "selection": comparison,
         "training_data": {
             "sha256": data_fingerprint(records),
             "rows": len(records),
@@ -249,8 +182,8 @@ def train_model(
             "label_counts": dict(Counter(labels)),
         },
     }
-    path = save_model(final, meta, models_dir, version)
+    path = save_model(final, meta, models_dir, version, write_extra=write_model_card)
     is_first = promoted_version(models_dir) is None
     if is_first:
         promote(models_dir, version, reason="first model trained")
-    return TrainResult(version, path, cv_metrics, is_first, calibration, review)
+    return TrainResult(version, path, cv_metrics, is_first, calibration, review, comparison)

@@ -13,9 +13,10 @@ FLOOD = "Đường Láng ngập sâu sau mưa, xe chết máy hàng loạt"
 
 
 def test_prepare_text_gives_segmented_and_stripped_views() -> None:
-    words, chars = prepare_text("ÙN TẮC giao thông ở Ngã Tư Sở")
+    words, chars, accented = prepare_text("ÙN TẮC giao thông ở Ngã Tư Sở")
     assert words.split()[:2] == ["ùn_tắc", "giao_thông"]
     assert chars == "un tac giao thong o nga tu so"
+    assert accented == "ùn tắc giao thông ở ngã tư sở"
 
 
 def test_model_keeps_one_letter_syllables(classifier: Classifier) -> None:

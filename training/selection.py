@@ -1,0 +1,76 @@
+"""Model selection: cross-validate candidate pipelines on the same folds and pick one.
+
+The candidates cover what the feature views and the classifier can be: word n-grams only,
+character n-grams only, both, with and without diacritics, logistic regression against a
+linear SVM. All are scored by the same stratified folds of the same prepared corpus.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from nlp.features import PipelineParams
+from training.corpus import PreparedCorpus, cross_validate
+from training.metrics import compute_metrics
+from training.progress import Progress
+
+CANDIDATES: Final[dict[str, PipelineParams]] = {
+    "words 1-2 only": PipelineParams(chars="none"),
+    "chars (stripped) only": PipelineParams(words=False),
+    "chars (stripped + accented) only": PipelineParams(words=False, chars="both"),
+    "words 1-2 + chars stripped": PipelineParams(),
+    "words 1 + chars stripped": PipelineParams(word_ngram_max=1),
+    "words 1 + chars accented": PipelineParams(word_ngram_max=1, chars="accented"),
+    "words 1 + chars both": PipelineParams(word_ngram_max=1, chars="both"),
+    "words 1 + chars accented, no augmentation": PipelineParams(
+        word_ngram_max=1, chars="accented", augment_stripped=False
+    ),
+    "words 1 + chars accented, linear SVM": PipelineParams(
+        word_ngram_max=1, chars="accented", model="linear_svm"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CandidateScore:
+    """One candidate's cross-validated scores."""
+
+    name: str
+    params: PipelineParams
+    macro_f1: float
+    accuracy: float
+    per_label_f1: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary for meta.json and the model card."""
+        return {
+            "name": self.name,
+            "params": self.params.to_dict(),
+            "macro_f1": self.macro_f1,
+            "accuracy": self.accuracy,
+            "per_label_f1": self.per_label_f1,
+        }
+
+
+def compare_candidates(
+    corpus: PreparedCorpus,
+    folds: int,
+    seed: int,
+    progress: Progress,
+    candidates: dict[str, PipelineParams] = CANDIDATES,
+) -> list[CandidateScore]:
+    """Cross-validate every candidate; best macro-F1 first (ties keep the listed order)."""
+    scores: list[CandidateScore] = []
+    for name, params in candidates.items():
+        progress.say(f"Candidate: {name}")
+        held_out = cross_validate(corpus, params, folds, seed, progress)
+        metrics = compute_metrics(corpus.labels.tolist(), held_out.predicted())
+        scores.append(
+            CandidateScore(
+                name,
+                params,
+                metrics["macro_f1"],
+                metrics["accuracy"],
+                {label: row["f1"] for label, row in metrics["per_label"].items()},
+            )
+        )
+    return sorted(scores, key=lambda score: -score.macro_f1)
