@@ -5,7 +5,7 @@ character n-grams only, both, with and without diacritics, logistic regression a
 linear SVM. All are scored by the same stratified folds of the same prepared corpus.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from nlp.features import PipelineParams
@@ -13,20 +13,18 @@ from training.corpus import PreparedCorpus, cross_validate
 from training.metrics import compute_metrics
 from training.progress import Progress
 
+_LOGREG = PipelineParams(model="logreg")
+
 CANDIDATES: Final[dict[str, PipelineParams]] = {
-    "words 1-2 only": PipelineParams(chars="none"),
-    "chars (stripped) only": PipelineParams(words=False),
-    "chars (stripped + accented) only": PipelineParams(words=False, chars="both"),
-    "words 1-2 + chars stripped": PipelineParams(),
-    "words 1 + chars stripped": PipelineParams(word_ngram_max=1),
-    "words 1 + chars accented": PipelineParams(word_ngram_max=1, chars="accented"),
-    "words 1 + chars both": PipelineParams(word_ngram_max=1, chars="both"),
-    "words 1 + chars accented, no augmentation": PipelineParams(
-        word_ngram_max=1, chars="accented", augment_stripped=False
-    ),
-    "words 1 + chars accented, linear SVM": PipelineParams(
-        word_ngram_max=1, chars="accented", model="linear_svm"
-    ),
+    "words 1-2 only": replace(_LOGREG, word_ngram_max=2, chars="none"),
+    "chars (stripped) only": replace(_LOGREG, words=False, chars="stripped"),
+    "chars (stripped + accented) only": replace(_LOGREG, words=False, chars="both"),
+    "words 1-2 + chars stripped": replace(_LOGREG, word_ngram_max=2, chars="stripped"),
+    "words 1 + chars stripped": replace(_LOGREG, chars="stripped"),
+    "words 1 + chars accented": _LOGREG,
+    "words 1 + chars both": replace(_LOGREG, chars="both"),
+    "words 1 + chars accented, no augmentation": replace(_LOGREG, augment_stripped=False),
+    "words 1 + chars accented, linear SVM": PipelineParams(model="linear_svm"),
 }
 
 
