@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA ?= data/train.csv
 
-.PHONY: serve test lint typecheck pytest train venv clean
+.PHONY: serve test lint typecheck pytest train venv bench clean
 
 venv: $(STAMP)
 
@@ -32,14 +32,19 @@ train: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check nlp training service tests
-	$(BIN)/ruff format --check nlp training service tests
+	$(BIN)/ruff check nlp training service tests bench
+	$(BIN)/ruff format --check nlp training service tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+# Benchmarks print tables and append them to bench/RESULTS.md; not part of `make test`.
+bench: $(STAMP)
+	@if [ ! -f models/registry.json ]; then $(BIN)/triage train --data $(TRAIN_DATA) || exit 1; fi
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

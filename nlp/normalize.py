@@ -12,7 +12,7 @@ applying it twice gives the same result as applying it once.
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
@@ -47,6 +47,7 @@ _WORD_RE: Final = re.compile(r"[^\W\d_]+")
 _SPACE_RE: Final = re.compile(r"\s+")
 _REPEATED_PUNCT_RE: Final = re.compile(r"([!?.,;:~*\-_=+])\1+")
 _COMBINING_RE: Final = re.compile(r"[\u0300-\u036f]")
+_WHITESPACE_CONTROLS: Final = {ord("\n"): " ", ord("\r"): " ", ord("\t"): " "}
 
 
 def _build_strip_table() -> dict[int, str]:
@@ -81,6 +82,9 @@ def clean_text(text: object) -> str:
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"text must be a string, not {type(text).__name__}")
+    text = text.translate(_WHITESPACE_CONTROLS)
+    if text.isprintable():  # the common case: nothing invisible to drop
+        return _COMBINING_RE.sub("", unicodedata.normalize("NFC", text))
     chars: list[str] = []
     for char in text:
         code = ord(char)
@@ -112,6 +116,7 @@ def strip_accents(text: str) -> str:
     return _COMBINING_RE.sub("", stripped)
 
 
+@lru_cache(maxsize=1 << 16)
 def _place_tone(word: str) -> str:
     """Put the tone mark of one lower-case syllable on the vowel the old style uses.
 

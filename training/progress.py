@@ -17,7 +17,7 @@ class Progress:
     """
 
     def __init__(
-        self, stream: TextIO | None = None, enabled: bool = True, interval: float = 2.0
+        self, *, stream: TextIO | None = None, enabled: bool = True, interval: float = 2.0
     ) -> None:
         """Write to `stream` (standard error by default)."""
         self.stream = stream or sys.stderr

@@ -15,7 +15,9 @@ from training.selection import compare_candidates
 
 def test_corpus_adds_stripped_copies_only_of_marked_rows() -> None:
     texts = ["đường ngập sâu", "duong ngap sau roi", "rác bốc mùi"]
-    corpus = prepare_corpus(texts, ["flooding", "flooding", "sanitation"], True, Progress(False))
+    corpus = prepare_corpus(
+        texts, ["flooding", "flooding", "sanitation"], True, Progress(enabled=False)
+    )
     assert corpus.stripped_source.tolist() == [0, 2]
     views, labels = corpus.rows(np.array([1, 2]), augment=True)
     assert labels.tolist() == ["flooding", "sanitation", "sanitation"]
@@ -31,13 +33,13 @@ def test_selection_ranks_candidates_by_cross_validated_macro_f1(
         [r.text for r in small_records],
         [str(r.label) for r in small_records],
         True,
-        Progress(False),
+        Progress(enabled=False),
     )
     candidates = {
         "words only": PipelineParams(chars="none", augment_stripped=False),
         "words and chars": PipelineParams(word_ngram_max=1, chars="both"),
     }
-    scores = compare_candidates(corpus, 3, 0, Progress(False), candidates)
+    scores = compare_candidates(corpus, 3, 0, Progress(enabled=False), candidates)
     assert {score.name for score in scores} == set(candidates)
     assert scores[0].macro_f1 >= scores[1].macro_f1
     assert 0 < scores[1].macro_f1 <= 1
