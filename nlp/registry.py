@@ -104,6 +104,13 @@ def promote(models_dir: Path, version: str, reason: str) -> None:
     write_registry(models_dir, registry)
 
 
+def record_decision(models_dir: Path, decision: dict[str, Any]) -> None:
+    """Append a promotion decision (accepted or refused, with its scores) to the registry."""
+    registry = read_registry(models_dir)
+    registry.setdefault("decisions", []).append(decision)
+    write_registry(models_dir, registry)
+
+
 def list_models(models_dir: Path) -> list[ModelEntry]:
     """Every model folder in `models_dir` with its meta.json, oldest first."""
     if not models_dir.is_dir():

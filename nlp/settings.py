@@ -6,7 +6,7 @@ everything it needs at start-up, so a value is configured once for both.
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,25 @@ class Settings(BaseSettings):
         description="Probability from which the runner-up label is returned as secondary_label.",
     )
     explain_terms: int = Field(8, ge=0, le=50, description="Deciding words returned per answer.")
+    database_url: str = Field(
+        "sqlite:///var/triage.db",
+        description="Where corrections are stored: an SQLite file, or postgresql+psycopg://...",
+    )
+    prediction_log: bool = Field(
+        False, description="Store every classification, with an id feedback can refer to."
+    )
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token for /v1/admin/*; admin endpoints refuse all without it."
+    )
+    promote_margin: float = Field(
+        0.01,
+        ge=0.0,
+        le=1.0,
+        description="How much lower macro-F1 a candidate may score than the promoted model.",
+    )
+    eval_data: list[Path] = Field(
+        [Path("data/test.csv")], description="The fixed evaluation set promotion compares on."
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, gt=0, lt=65536)
     workers: int = Field(1, gt=0)

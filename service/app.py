@@ -4,17 +4,40 @@ The model is loaded in the lifespan and kept in lifespan state; nothing is loade
 import time, so importing this module is cheap and tests build as many apps as they like.
 """
 
+import asyncio
+import logging
+import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from nlp.errors import ModelLoadError
 from nlp.settings import Settings
 from service.errors import install_error_handlers
-from service.routes import classify, health, meta
-from service.state import load_state
+from service.routes import admin, classify, feedback, health, meta
+from service.state import ServiceState, load_state, reload_classifier
+
+logger = logging.getLogger("triage.service")
+
+
+def _reload_on_sighup(state: ServiceState) -> None:
+    """On SIGHUP, load the promoted model in a worker thread; keep the old one on failure."""
+    loop = asyncio.get_running_loop()
+
+    def reload() -> None:
+        try:
+            classifier = reload_classifier(state)
+            logger.info("SIGHUP: now serving model %s", classifier.version)
+        except ModelLoadError as error:
+            logger.error("SIGHUP: reload failed, the old model keeps serving: %s", error)
+
+    with suppress(NotImplementedError, RuntimeError, ValueError):
+        # Only the main thread of a process may own signals (tests run apps elsewhere).
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, reload))
+
 
 DESCRIPTION = """
 Đọc phản ánh của người dân (có dấu hoặc không dấu, viết tắt kiểu tin nhắn) và chuyển tới
@@ -32,7 +55,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         state = await run_in_threadpool(load_state, settings)
-        yield {"triage": state}
+        _reload_on_sighup(state)
+        try:
+            yield {"triage": state}
+        finally:
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+            if state.storage is not None:
+                state.storage.close()
 
     app = FastAPI(
         title="triage",
@@ -43,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(classify.router)
+    app.include_router(feedback.router)
     app.include_router(meta.router)
+    app.include_router(admin.router)
     app.include_router(health.router)
     return app

@@ -109,6 +109,9 @@ class ClassifyResponse(BaseModel):
     )
     explanation: list[Term] = Field(description="Words that pushed toward the label.")
     model_version: str
+    prediction_id: str | None = Field(
+        None, description="Id of the logged classification (when the prediction log is on)."
+    )
 
 
 class BatchResult(ClassifyResponse):
@@ -130,6 +133,47 @@ class LabelOut(BaseModel):
     id: str
     name: str
     department: DepartmentOut
+
+
+class FeedbackRequest(BaseModel):
+    """A correction from triage staff: the label the complaint should have had."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Ô tô đỗ chắn cổng trường Tiểu học Dịch Vọng, tắc cả ngõ",
+                    "correct_label": "urban_order",
+                    "predicted_label": "traffic",
+                    "complaint_id": "PA-2026-001234",
+                    "note": "Có xe vi phạm cụ thể: chuyển phường xử lý",
+                }
+            ]
+        },
+    )
+
+    text: str = Field(description="The complaint as it was classified.")
+    correct_label: str = Field(description="The label it should have.")
+    predicted_label: str | None = Field(None, description="The label the router gave.")
+    complaint_id: str | None = Field(
+        None, max_length=200, description="The caller's id, or a prediction_id from the log."
+    )
+    note: str | None = Field(None, max_length=2000, description="Why, for the data team.")
+
+
+class FeedbackResponse(BaseModel):
+    """The stored correction's id: once returned, the correction is durably stored."""
+
+    id: int
+    model_version: str | None
+
+
+class ReloadResponse(BaseModel):
+    """The model now serving, and the one it replaced."""
+
+    model_version: str
+    previous_version: str | None
 
 
 class HealthResponse(BaseModel):

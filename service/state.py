@@ -1,12 +1,14 @@
-"""What the service holds while it runs: the model, the routing table and the settings.
+"""What the service holds while it runs: the model, the routing table, storage, settings.
 
 Built once in the lifespan and kept in lifespan state (never in a module global), so
-each app instance, and each test, has its own.
+each app instance, and each test, has its own. The model can be swapped by a reload;
+requests already running keep the model they started with.
 """
 
 import json
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.errors import ModelLoadError, RoutingTableError
@@ -16,6 +18,7 @@ from nlp.registry import resolve_model_dir
 from nlp.routing import Department, parse_routing_table
 from nlp.settings import Settings
 from nlp.tokenize import warm_up
+from service.storage import Storage, StorageError
 
 logger = logging.getLogger("triage.service")
 
@@ -28,6 +31,9 @@ class ServiceState:
     routing: dict[str, Department]
     classifier: Classifier | None
     load_error: str | None = None
+    storage: Storage | None = None
+    storage_error: str | None = None
+    reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def review_threshold(self) -> float:
@@ -52,24 +58,60 @@ def read_routing_table(path: Path) -> dict[str, Department]:
     return parse_routing_table(data)
 
 
+def load_classifier(settings: Settings) -> Classifier:
+    """Load and warm the model the settings name: the explicit path, else the promoted one.
+
+    Raises:
+        ModelLoadError: no usable model.
+    """
+    model_dir = resolve_model_dir(settings.models_dir, settings.model_path)
+    classifier = load_model(model_dir)
+    classifier.predict(["Đường Láng ngập sâu sau mưa"])  # warms every code path
+    logger.info("model %s loaded from %s", classifier.version, model_dir)
+    return classifier
+
+
+def reload_classifier(state: ServiceState) -> Classifier:
+    """Load the promoted model and swap it in; on failure the old one keeps serving.
+
+    Raises:
+        ModelLoadError: the new model could not be loaded (nothing was swapped).
+    """
+    with state.reload_lock:
+        classifier = load_classifier(state.settings)
+        state.classifier = classifier
+        state.load_error = None
+        return classifier
+
+
+def open_storage(settings: Settings) -> tuple[Storage | None, str | None]:
+    """Open and migrate the database; on failure return the reason instead of raising."""
+    try:
+        storage = Storage(settings.database_url)
+        revision = storage.migrate()
+    except StorageError as error:
+        logger.error("storage unavailable: %s", error)
+        return None, str(error)
+    logger.info("storage %s at schema %s", storage.url, revision)
+    return storage, None
+
+
 def load_state(settings: Settings) -> ServiceState:
-    """Load the routing table (required) and the model (reported, not raised, on failure).
+    """Load the routing table (required), the model and the storage (reported on failure).
 
     A broken routing table stops start-up: without it no answer can be routed. A model
     that cannot be loaded leaves the service up but not ready (`/readyz` answers 503 with
-    the reason), so an orchestrator can see why instead of a crash loop.
+    the reason); an unusable database makes `/v1/feedback` answer 503 with the reason.
 
     Raises:
         RoutingTableError: the routing table is missing or invalid.
     """
     routing = read_routing_table(settings.routing_path)
     warm_up()
+    storage, storage_error = open_storage(settings)
     try:
-        model_dir = resolve_model_dir(settings.models_dir, settings.model_path)
-        classifier = load_model(model_dir)
-        classifier.predict(["Đường Láng ngập sâu sau mưa"])  # warms every code path
+        classifier = load_classifier(settings)
     except ModelLoadError as error:
         logger.error("model not loaded: %s", error)
-        return ServiceState(settings, routing, None, str(error))
-    logger.info("model %s loaded from %s", classifier.version, model_dir)
-    return ServiceState(settings, routing, classifier)
+        return ServiceState(settings, routing, None, str(error), storage, storage_error)
+    return ServiceState(settings, routing, classifier, None, storage, storage_error)

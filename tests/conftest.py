@@ -1,9 +1,11 @@
 """Shared fixtures: a tiny model trained once per session, and an app serving it."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from nlp.labels import LABELS
@@ -50,10 +52,47 @@ def classifier(model_dir: Path) -> Classifier:
     return load_model(model_dir)
 
 
+def _postgres_url() -> str:
+    url = os.environ.get("TRIAGE_TEST_DATABASE_URL")
+    if not url:
+        reason = os.environ.get(
+            "TRIAGE_TEST_POSTGRES_UNAVAILABLE",
+            "no PostgreSQL server: set TRIAGE_TEST_DATABASE_URL (bash .ci/postgres.sh starts one)",
+        )
+        pytest.skip(reason)
+    return url
+
+
+def _empty(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for table in ("feedback", "predictions", "alembic_version"):
+            connection.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: an SQLite file, then the PostgreSQL server CI starts."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'triage.db'}"
+        return
+    url = _postgres_url()
+    _empty(url)
+    yield url
+    _empty(url)
+
+
 @pytest.fixture
-def settings(models_dir: Path, model_dir: Path) -> Settings:
-    """Service settings pointing at the small model and the project's routing table."""
-    return Settings(models_dir=models_dir, model_path=model_dir, routing_path=ROUTING_FILE)
+def settings(models_dir: Path, model_dir: Path, tmp_path: Path) -> Settings:
+    """Service settings pointing at the small model, the routing table and a fresh SQLite."""
+    return Settings(
+        models_dir=models_dir,
+        model_path=model_dir,
+        routing_path=ROUTING_FILE,
+        database_url=f"sqlite:///{tmp_path / 'service.db'}",
+        admin_token="s3cret-token",
+    )
 
 
 @pytest.fixture

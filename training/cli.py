@@ -12,18 +12,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from nlp.errors import TriageError
 from nlp.labels import LABELS
 from nlp.persistence import load_model
 from nlp.registry import list_models, resolve_model_dir
 from nlp.routing import Department, parse_routing_table
 from nlp.settings import Settings
-from training.data import DataFileError, LoadResult, is_jsonl, load_records, read_records
+from service.storage import Storage, StorageError
+from training.data import DataFileError, LoadResult, Record, is_jsonl, load_records, read_records
 from training.evaluate import evaluate_model
+from training.feedback import ResolvedFeedback, merge_feedback, resolve_feedback
 from training.metrics import format_confusion, format_per_label
 from training.near_duplicates import find_near_duplicates
 from training.predict import predict_rows, write_output_file, write_rows
 from training.progress import Progress
+from training.promotion import promote_with_gate, rollback
 from training.split import split_records
 from training.train import DEFAULT_TARGET_PRECISION, TrainingDataError, train_model
 
@@ -102,14 +107,24 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.data or settings.train_data
     result = _load_labeled(paths, check_duplicates=True)
     progress = Progress()
-    progress.say(f"Training on {len(result.records)} rows from {', '.join(map(str, paths))}")
+    records = result.records
+    files = [str(path) for path in paths]
+    if args.feedback:
+        resolved = _resolved_feedback(settings)
+        records, replaced = merge_feedback(records, resolved.records)
+        files.append(f"feedback ({settings.database_url})")
+        progress.say(
+            f"Corrections: {resolved.corrections} stored, {len(resolved.records)} texts, "
+            f"{replaced} replace a data row's label, {len(resolved.conflicts)} conflicts"
+        )
+    progress.say(f"Training on {len(records)} rows from {', '.join(files)}")
     trained = train_model(
-        result.records,
+        records,
         models_dir=args.out or settings.models_dir,
         seed=args.seed,
         folds=args.folds,
         progress=progress,
-        data_files=[str(path) for path in paths],
+        data_files=files,
         target_precision=args.target_precision,
         compare=args.compare,
     )
@@ -132,6 +147,73 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Model {trained.version} written to {trained.path}")
     if trained.promoted:
         print(f"Promoted {trained.version}: it is the first model in {trained.path.parent}")
+    return EXIT_OK
+
+
+def _resolved_feedback(settings: Settings) -> ResolvedFeedback:
+    storage = Storage(settings.database_url)
+    try:
+        storage.migrate()
+        return resolve_feedback(storage.iter_feedback())
+    finally:
+        storage.close()
+
+
+def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the stored corrections as training data (latest correction of a text wins)."""
+    if args.database_url:
+        settings = settings.model_copy(update={"database_url": args.database_url})
+    resolved = _resolved_feedback(settings)
+    for conflict in resolved.conflicts:
+        excerpt = conflict.text if len(conflict.text) <= 80 else conflict.text[:80] + "…"
+        print(
+            f"conflict: {' -> '.join(conflict.labels)} (kept {conflict.chosen}): {excerpt}",
+            file=sys.stderr,
+        )
+    rows = [dict(record.fields) for record in resolved.records]
+    columns = ["id", "text", "label", "source"]
+    write_output_file(args.out, rows, columns, is_jsonl(args.out), extra_columns=())
+    print(
+        f"{len(rows)} corrected complaints written to {args.out} "
+        f"(from {resolved.corrections} corrections; {len(resolved.conflicts)} conflicts, "
+        "the latest correction of each text wins)"
+    )
+    return EXIT_OK
+
+
+def _eval_records(args: argparse.Namespace, settings: Settings) -> list[Record]:
+    return _load_labeled(args.eval_data or settings.eval_data, check_duplicates=False).records
+
+
+def cmd_models_promote(args: argparse.Namespace, settings: Settings) -> int:
+    """Promote a model version if it is not worse than the current one (or --force)."""
+    models_dir = args.models_dir or settings.models_dir
+    margin = settings.promote_margin if args.margin is None else args.margin
+    decision = promote_with_gate(
+        models_dir, args.version, _eval_records(args, settings), margin, args.force
+    )
+    current = (
+        f"{decision.current} scores {decision.current_macro_f1:.4f}"
+        if decision.current_macro_f1 is not None
+        else "no other model is promoted"
+    )
+    print(f"{decision.candidate} scores macro-F1 {decision.candidate_macro_f1:.4f}; {current}")
+    if decision.forced:
+        print(f"Promoted {decision.candidate} by force, below the gate (margin {margin})")
+    elif decision.promoted:
+        print(f"Promoted {decision.candidate}")
+    else:
+        raise CommandError(
+            f"{decision.candidate} is worse than {decision.current} by more than {margin}; "
+            "not promoted (use --force to promote anyway)"
+        )
+    return EXIT_OK
+
+
+def cmd_models_rollback(args: argparse.Namespace, settings: Settings) -> int:
+    """Promote again the model that was promoted before the current one."""
+    before, after = rollback(args.models_dir or settings.models_dir)
+    print(f"Rolled back from {before} to {after}")
     return EXIT_OK
 
 
@@ -228,7 +310,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     model_dir = resolve_model_dir(settings.models_dir, args.model)
     load_model(model_dir)  # refuse at once, with the reason, rather than inside a worker
     _read_routing(settings.routing_path)
-    os.environ["TRIAGE_MODEL_PATH"] = str(model_dir.resolve())
+    if args.model is not None:
+        # Pinned: reloads keep serving this folder. Otherwise workers load the promoted
+        # model, and a reload picks up a newer promotion.
+        os.environ["TRIAGE_MODEL_PATH"] = str(model_dir.resolve())
     uvicorn.run(
         "service.app:create_app",
         factory=True,
@@ -286,6 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="precision that complaints routed without review must reach (default 0.95)",
     )
     train.add_argument(
+        "--feedback",
+        action="store_true",
+        help="add the stored staff corrections (TRIAGE_DATABASE_URL) to the training data",
+    )
+    train.add_argument(
         "--compare",
         action="store_true",
         help="cross-validate the candidate pipelines first and keep the best (several minutes)",
@@ -323,6 +413,35 @@ def build_parser() -> argparse.ArgumentParser:
     listing = models.add_parser("list", help="list model versions")
     listing.add_argument("--models-dir", type=Path, metavar="DIR")
     listing.set_defaults(handler=cmd_models_list)
+    promote_cmd = models.add_parser("promote", help="promote a version past the quality gate")
+    promote_cmd.add_argument("version")
+    promote_cmd.add_argument("--models-dir", type=Path, metavar="DIR")
+    promote_cmd.add_argument(
+        "--eval-data",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="the fixed evaluation set (default: data/test.csv)",
+    )
+    promote_cmd.add_argument(
+        "--margin",
+        type=float,
+        metavar="M",
+        help="how much lower macro-F1 may be than the current model's (default 0.01)",
+    )
+    promote_cmd.add_argument("--force", action="store_true", help="promote even if worse")
+    promote_cmd.set_defaults(handler=cmd_models_promote)
+    rollback_cmd = models.add_parser("rollback", help="promote the previous model again")
+    rollback_cmd.add_argument("--models-dir", type=Path, metavar="DIR")
+    rollback_cmd.set_defaults(handler=cmd_models_rollback)
+
+    feedback = commands.add_parser("feedback", help="staff corrections").add_subparsers(
+        dest="feedback_command", required=True, metavar="COMMAND"
+    )
+    export = feedback.add_parser("export", help="write the corrections as training data")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument("--database-url", metavar="URL", help="default: TRIAGE_DATABASE_URL")
+    export.set_defaults(handler=cmd_feedback_export)
 
     serve = commands.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--model", type=Path, metavar="DIR", help="default: the promoted model")
@@ -340,11 +459,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
         code: int = args.handler(args, settings)
         return code
+    except ValidationError as error:
+        problems = "; ".join(
+            f"TRIAGE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        print(f"Error: invalid setting: {problems}", file=sys.stderr)
+        return EXIT_FAILURE
     except BrokenPipeError:
         # The reader of our output went away (`triage ... | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (TriageError, DataFileError, TrainingDataError, CommandError) as error:
+    except (TriageError, DataFileError, TrainingDataError, CommandError, StorageError) as error:
         print(f"Error: {error}", file=sys.stderr)
     except FileExistsError as error:
         print(f"Error: {error}", file=sys.stderr)

@@ -19,6 +19,7 @@ from service.schemas import (
     Term,
 )
 from service.state import ServiceState
+from service.storage import StorageError
 
 router = APIRouter(prefix="/v1", tags=["classify"])
 
@@ -59,7 +60,22 @@ def classify(body: ClassifyRequest, classifier: ClassifierDep, state: StateDep) 
     if problem:
         raise _unprocessable([{"loc": ["body", "text"], "msg": problem, "type": "value_error"}])
     prediction = classifier.predict_one(body.text, explain=state.settings.explain_terms)
-    return _answer(prediction, state, classifier.version)
+    answer = _answer(prediction, state, classifier.version)
+    if state.settings.prediction_log:
+        answer.prediction_id = _log(state, body.text, prediction, classifier.version)
+    return answer
+
+
+def _log(state: ServiceState, text: str, prediction: Prediction, version: str) -> str:
+    if state.storage is None:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail=f"the prediction log is on but storage is unavailable: {state.storage_error}",
+        )
+    try:
+        return state.storage.log_prediction(text, prediction.label, prediction.confidence, version)
+    except StorageError as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(error)) from error
 
 
 @router.post("/classify/batch", summary="Route many complaints at once")

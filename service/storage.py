@@ -1,0 +1,221 @@
+"""Durable storage of staff corrections (and, optionally, of every classification).
+
+An SQLite file by default, PostgreSQL when the database URL names one; one schema with
+Alembic migrations applied at start-up. A write returns only after its transaction has
+committed (SQLite runs in WAL mode with synchronous=FULL), so an id handed to a client
+means the row survives a crash. Every database failure becomes a `StorageError` that
+says what went wrong, never a half-acknowledged write.
+"""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+MIGRATIONS: Final = Path(__file__).resolve().parent / "migrations"
+
+metadata = sa.MetaData()
+
+feedback_table = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("correct_label", sa.String(32), nullable=False),
+    sa.Column("predicted_label", sa.String(32), nullable=True),
+    sa.Column("complaint_id", sa.String(200), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("model_version", sa.String(64), nullable=True),
+)
+
+predictions_table = sa.Table(
+    "predictions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("label", sa.String(32), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("model_version", sa.String(64), nullable=False),
+)
+
+
+class StorageError(Exception):
+    """The database could not be reached, migrated, read or written."""
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """One stored correction."""
+
+    id: int
+    created_at: datetime
+    text: str
+    correct_label: str
+    predicted_label: str | None
+    complaint_id: str | None
+    note: str | None
+    model_version: str | None
+
+
+def _sqlite_pragmas(connection: Any, record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _describe(error: Exception) -> str:
+    original = getattr(error, "orig", None)
+    return str(original or error).strip().splitlines()[0]
+
+
+class Storage:
+    """The database behind feedback and the prediction log."""
+
+    def __init__(self, url: str) -> None:
+        """Open (not yet connect to) the database at `url`; SQLite's folder is created.
+
+        Raises:
+            StorageError: the URL is malformed or names an unknown database.
+        """
+        try:
+            parsed = sa.engine.make_url(url)
+            if parsed.get_backend_name() == "sqlite" and parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = sa.create_engine(
+                parsed,
+                pool_pre_ping=True,
+                connect_args={"timeout": 10} if parsed.get_backend_name() == "sqlite" else {},
+            )
+        except (SQLAlchemyError, OSError, ValueError) as error:
+            raise StorageError(f"cannot open the database {url!r}: {error}") from error
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.url = parsed.render_as_string(hide_password=True)
+
+    def migrate(self) -> str:
+        """Bring the schema to the newest migration; return its revision.
+
+        Raises:
+            StorageError: the database cannot be reached or migrated.
+        """
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            return self.schema_version()
+        except (SQLAlchemyError, OSError) as error:
+            raise StorageError(f"cannot migrate {self.url}: {_describe(error)}") from error
+
+    def schema_version(self) -> str:
+        """The database's current migration revision ("none" before the first)."""
+        try:
+            with self.engine.connect() as connection:
+                revision = MigrationContext.configure(connection).get_current_revision()
+        except SQLAlchemyError as error:
+            raise StorageError(f"cannot read {self.url}: {_describe(error)}") from error
+        return revision or "none"
+
+    @staticmethod
+    def newest_revision() -> str:
+        """The newest migration this code ships."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return str(ScriptDirectory.from_config(config).get_current_head())
+
+    def add_feedback(
+        self,
+        text: str,
+        correct_label: str,
+        predicted_label: str | None = None,
+        complaint_id: str | None = None,
+        note: str | None = None,
+        model_version: str | None = None,
+    ) -> int:
+        """Store one correction and return its id once the transaction has committed.
+
+        Raises:
+            StorageError: nothing was stored (read-only, locked, full disk, unreachable).
+        """
+        values = {
+            "created_at": datetime.now(UTC),
+            "text": text,
+            "correct_label": correct_label,
+            "predicted_label": predicted_label,
+            "complaint_id": complaint_id,
+            "note": note,
+            "model_version": model_version,
+        }
+        try:
+            with self.engine.begin() as connection:
+                result = connection.execute(feedback_table.insert().values(**values))
+                key = result.inserted_primary_key
+        except SQLAlchemyError as error:
+            raise StorageError(f"the correction was not stored: {_describe(error)}") from error
+        return int(key[0]) if key else 0
+
+    def log_prediction(self, text: str, label: str, confidence: float, model_version: str) -> str:
+        """Store one classification; return its id, for feedback to refer to.
+
+        Raises:
+            StorageError: nothing was stored.
+        """
+        identifier = str(uuid.uuid4())
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    predictions_table.insert().values(
+                        id=identifier,
+                        created_at=datetime.now(UTC),
+                        text=text,
+                        label=label,
+                        confidence=confidence,
+                        model_version=model_version,
+                    )
+                )
+        except SQLAlchemyError as error:
+            raise StorageError(f"the prediction was not logged: {_describe(error)}") from error
+        return identifier
+
+    def iter_feedback(self) -> Iterator[FeedbackRow]:
+        """Every stored correction, oldest first.
+
+        Raises:
+            StorageError: the database cannot be read.
+        """
+        query = sa.select(feedback_table).order_by(feedback_table.c.created_at, feedback_table.c.id)
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.execute(query).mappings().all()
+        except SQLAlchemyError as error:
+            raise StorageError(f"cannot read corrections: {_describe(error)}") from error
+        for row in rows:
+            yield FeedbackRow(**dict(row))
+
+    def count_feedback(self) -> int:
+        """How many corrections are stored."""
+        try:
+            with self.engine.connect() as connection:
+                count = connection.execute(sa.select(sa.func.count()).select_from(feedback_table))
+                return int(count.scalar_one())
+        except SQLAlchemyError as error:
+            raise StorageError(f"cannot read corrections: {_describe(error)}") from error
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
