@@ -10,27 +10,32 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, perturb, table
+from nlp.normalize import normalize_text
 from training.data import load_records
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
 
 
 def _resampled(size: int, path: Path, seed: int = 0) -> None:
+    """The training file first, then perturbed copies of its rows, up to `size` rows.
+
+    Rows are kept unique after normalisation, as `triage train` requires.
+    """
     records = load_records([ROOT / "data" / "train.csv"]).records
     rng = random.Random(seed)
+    seen: set[str] = set()
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(["text", "label"])
-        seen: set[str] = set()
+        for record in records[:size]:
+            seen.add(normalize_text(record.text))
+            writer.writerow([record.text, record.label])
         while len(seen) < size:
-            record = (
-                records[len(seen) % len(records)]
-                if len(seen) < len(records)
-                else rng.choice(records)
-            )
-            text = record.text if len(seen) < len(records) else perturb(record.text, rng)
-            if text not in seen:
-                seen.add(text)
+            record = rng.choice(records)
+            text = perturb(record.text, rng)
+            key = normalize_text(text)
+            if key not in seen:
+                seen.add(key)
                 writer.writerow([text, record.label])
 
 

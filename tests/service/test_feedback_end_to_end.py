@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -111,7 +112,24 @@ def test_correction_reaches_the_served_model(tmp_path: Path, small_records: list
         run("models", "promote", second, "--margin", "0.05")
         assert promoted_version(tmp_path / "models") == second
 
+        # Requests keep flowing while the model is swapped: none may fail.
+        statuses: list[int] = []
+        stop = threading.Event()
+
+        def hammer() -> None:
+            while not stop.is_set():
+                statuses.append(_call(f"{base}/v1/classify", {"text": record.text})[0])
+
+        threads = [threading.Thread(target=hammer) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.3)
         status, reloaded = _call(f"{base}/v1/admin/reload", {}, token=TOKEN)
+        time.sleep(0.3)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        assert len(statuses) > 20 and set(statuses) == {200}
         assert status == 200
         assert reloaded == {"model_version": second, "previous_version": first}
         status, answer = _call(f"{base}/v1/classify", {"text": record.text})
