@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from nlp.errors import ModelLoadError
 from nlp.settings import Settings
 from service.errors import install_error_handlers
-from service.routes import admin, classify, feedback, health, meta
+from service.routes import admin, classify, desk, feedback, health, meta, open311
 from service.state import ServiceState, load_state, reload_classifier
 
 logger = logging.getLogger("triage.service")
@@ -76,5 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback.router)
     app.include_router(meta.router)
     app.include_router(admin.router)
+    app.include_router(open311.router)
+    desk.mount(app)
     app.include_router(health.router)
     return app

@@ -51,6 +51,31 @@ predictions_table = sa.Table(
 )
 
 
+open311_table = sa.Table(
+    "open311_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("service_code", sa.String(32), nullable=False),
+    sa.Column("routed_by", sa.String(16), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=True),
+    sa.Column("needs_review", sa.Boolean, nullable=False),
+    sa.Column("department_id", sa.String(64), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("address_string", sa.Text, nullable=True),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("long", sa.Float, nullable=True),
+    sa.Column("media_url", sa.Text, nullable=True),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("first_name", sa.String(200), nullable=True),
+    sa.Column("last_name", sa.String(200), nullable=True),
+    sa.Column("phone", sa.String(64), nullable=True),
+    sa.Column("model_version", sa.String(64), nullable=True),
+)
+
+
 class StorageError(Exception):
     """The database could not be reached, migrated, read or written."""
 
@@ -215,6 +240,54 @@ class Storage:
                 return int(count.scalar_one())
         except SQLAlchemyError as error:
             raise StorageError(f"cannot read corrections: {_describe(error)}") from error
+
+    def add_service_request(self, values: dict[str, Any]) -> int:
+        """Store one Open311 service request; return its id once committed.
+
+        Raises:
+            StorageError: nothing was stored.
+        """
+        now = datetime.now(UTC)
+        row = {"requested_at": now, "updated_at": now, "status": "open", **values}
+        try:
+            with self.engine.begin() as connection:
+                key = connection.execute(open311_table.insert().values(**row)).inserted_primary_key
+        except SQLAlchemyError as error:
+            raise StorageError(f"the request was not stored: {_describe(error)}") from error
+        return int(key[0]) if key else 0
+
+    def service_requests(
+        self,
+        ids: list[int] | None = None,
+        service_code: str | None = None,
+        status: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
+        """Stored Open311 requests matching the filters, newest first.
+
+        Raises:
+            StorageError: the database cannot be read.
+        """
+        table = open311_table
+        query = sa.select(table).order_by(table.c.requested_at.desc(), table.c.id.desc())
+        if ids is not None:
+            query = query.where(table.c.id.in_(ids))
+        if service_code:
+            query = query.where(table.c.service_code == service_code)
+        if status:
+            query = query.where(table.c.status == status)
+        if start:
+            query = query.where(table.c.requested_at >= start)
+        if end:
+            query = query.where(table.c.requested_at <= end)
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.execute(query.limit(limit)).mappings().all()
+        except SQLAlchemyError as error:
+            raise StorageError(f"cannot read requests: {_describe(error)}") from error
+        return [dict(row) for row in rows]
 
     def close(self) -> None:
         """Release every pooled connection."""

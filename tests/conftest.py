@@ -66,7 +66,7 @@ def _postgres_url() -> str:
 def _empty(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        for table in ("feedback", "predictions", "alembic_version"):
+        for table in ("feedback", "predictions", "open311_requests", "alembic_version"):
             connection.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
     engine.dispose()
 

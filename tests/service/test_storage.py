@@ -10,8 +10,8 @@ from service.storage import Storage, StorageError
 def test_storage_migrates_to_the_newest_schema_idempotently(database_url: str) -> None:
     storage = Storage(database_url)
     assert storage.schema_version() == "none"
-    assert storage.migrate() == Storage.newest_revision() == "0001"
-    assert storage.migrate() == "0001"
+    assert storage.migrate() == Storage.newest_revision() == "0002"
+    assert storage.migrate() == "0002"
     storage.close()
 
 
