@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA ?= data/train.csv
 
-.PHONY: serve test lint typecheck pytest train venv bench clean
+.PHONY: serve test lint typecheck pytest train venv bench reliability clean
 
 venv: $(STAMP)
 
@@ -45,6 +45,11 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	@if [ ! -f models/registry.json ]; then $(BIN)/triage train --data $(TRAIN_DATA) || exit 1; fi
 	$(BIN)/python -m bench
+
+# Runs the reliability tests and a 20,000-request soak, and rewrites docs/RELIABILITY.md.
+reliability: $(STAMP)
+	@if [ ! -f models/registry.json ]; then $(BIN)/triage train --data $(TRAIN_DATA) || exit 1; fi
+	$(BIN)/python -m bench.reliability
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

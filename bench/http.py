@@ -41,10 +41,12 @@ def _rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def serve(model_dir: Path, workers: int) -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
+def serve(
+    model_dir: Path, workers: int, extra_env: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
     """Start `triage serve`; yield its URL, the seconds to a 200 from /readyz, the process."""
     port = _free_port()
-    env = {**os.environ, "TRIAGE_LOG_LEVEL": "warning"}
+    env = {**os.environ, "TRIAGE_LOG_LEVEL": "warning", **(extra_env or {})}
     start = time.perf_counter()
     server = subprocess.Popen(
         [

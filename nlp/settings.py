@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     max_text_length: int = Field(
         5000, gt=0, description="Longest complaint accepted, in characters."
     )
+    max_body_bytes: int = Field(
+        16 * 1024 * 1024,
+        gt=0,
+        description="Largest request body accepted, in bytes (413 above): room for a full batch.",
+    )
     max_batch_items: int = Field(1000, gt=0, description="Most complaints in one batch request.")
     secondary_label_floor: float = Field(
         0.2,
@@ -49,6 +54,9 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite:///var/triage.db",
         description="Where corrections are stored: an SQLite file, or postgresql+psycopg://...",
+    )
+    database_busy_timeout: float = Field(
+        10.0, gt=0, description="Seconds a write waits for a locked database before a 503."
     )
     prediction_log: bool = Field(
         False, description="Store every classification, with an id feedback can refer to."

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from nlp.errors import ModelLoadError
 from nlp.settings import Settings
 from service.errors import install_error_handlers
+from service.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from service.routes import admin, classify, desk, feedback, health, meta, open311
 from service.state import ServiceState, load_state, reload_classifier
 
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
     app.include_router(classify.router)
     app.include_router(feedback.router)
     app.include_router(meta.router)

@@ -61,10 +61,19 @@ def read_routing_table(path: Path) -> dict[str, Department]:
 def load_classifier(settings: Settings) -> Classifier:
     """Load and warm the model the settings name: the explicit path, else the promoted one.
 
+    Only a folder inside the configured models folder is loaded (symlinks resolved).
+
     Raises:
         ModelLoadError: no usable model.
     """
-    model_dir = resolve_model_dir(settings.models_dir, settings.model_path)
+    model_dir = resolve_model_dir(settings.models_dir, settings.model_path).resolve()
+    models_root = settings.models_dir.resolve()
+    if not model_dir.is_relative_to(models_root):
+        # joblib files can run code: the service loads only what lies in its models folder.
+        raise ModelLoadError(
+            f"model folder {model_dir} is outside the models folder {models_root} "
+            "(set TRIAGE_MODELS_DIR to the folder that holds it)"
+        )
     classifier = load_model(model_dir)
     classifier.predict(["Đường Láng ngập sâu sau mưa"])  # warms every code path
     logger.info("model %s loaded from %s", classifier.version, model_dir)
@@ -87,7 +96,7 @@ def reload_classifier(state: ServiceState) -> Classifier:
 def open_storage(settings: Settings) -> tuple[Storage | None, str | None]:
     """Open and migrate the database; on failure return the reason instead of raising."""
     try:
-        storage = Storage(settings.database_url)
+        storage = Storage(settings.database_url, settings.database_busy_timeout)
         revision = storage.migrate()
     except StorageError as error:
         logger.error("storage unavailable: %s", error)

@@ -98,7 +98,6 @@ def _sqlite_pragmas(connection: Any, record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
@@ -110,8 +109,10 @@ def _describe(error: Exception) -> str:
 class Storage:
     """The database behind feedback and the prediction log."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout: float = 10.0) -> None:
         """Open (not yet connect to) the database at `url`; SQLite's folder is created.
+
+        `busy_timeout` is how long a write waits for a lock held by another process.
 
         Raises:
             StorageError: the URL is malformed or names an unknown database.
@@ -123,7 +124,11 @@ class Storage:
             self.engine: Engine = sa.create_engine(
                 parsed,
                 pool_pre_ping=True,
-                connect_args={"timeout": 10} if parsed.get_backend_name() == "sqlite" else {},
+                connect_args=(
+                    {"timeout": busy_timeout}
+                    if parsed.get_backend_name() == "sqlite"
+                    else {"options": f"-c lock_timeout={int(busy_timeout * 1000)}"}
+                ),
             )
         except (SQLAlchemyError, OSError, ValueError) as error:
             raise StorageError(f"cannot open the database {url!r}: {error}") from error

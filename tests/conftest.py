@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from nlp.labels import LABELS
 from nlp.model import Classifier
 from nlp.persistence import load_model
+from nlp.registry import promoted_version
 from nlp.settings import Settings
 from service.app import create_app
 from training.data import Record, load_records
@@ -43,7 +44,9 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory, small_records: list[Rec
 @pytest.fixture(scope="session")
 def model_dir(models_dir: Path) -> Path:
     """The small model's own folder."""
-    return next(path for path in models_dir.iterdir() if (path / "meta.json").is_file())
+    version = promoted_version(models_dir)
+    assert version is not None
+    return models_dir / version
 
 
 @pytest.fixture(scope="session")

@@ -314,6 +314,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         # Pinned: reloads keep serving this folder. Otherwise workers load the promoted
         # model, and a reload picks up a newer promotion.
         os.environ["TRIAGE_MODEL_PATH"] = str(model_dir.resolve())
+        if not model_dir.resolve().is_relative_to(settings.models_dir.resolve()):
+            # The operator named this folder: its parent is this server's models folder
+            # (the service refuses to load a model from outside its models folder).
+            os.environ["TRIAGE_MODELS_DIR"] = str(model_dir.resolve().parent)
     uvicorn.run(
         "service.app:create_app",
         factory=True,

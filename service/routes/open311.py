@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from nlp.labels import LABEL_NAMES, LABELS
@@ -48,6 +49,86 @@ KEYWORDS: Final = {
 }
 GROUP_BOTTLENECKS: Final = "Điểm nghẽn đô thị"
 _TEXT_FIELDS: Final = ("address_string", "media_url", "email", "first_name", "last_name", "phone")
+
+
+class Open311Error(BaseModel):
+    """The GeoReport v2 error format (a list of these is returned)."""
+
+    code: int
+    description: str
+
+
+class Open311Created(BaseModel):
+    """The answer to a new request: the spec's fields plus the routing decision."""
+
+    service_request_id: str
+    service_notice: str
+    account_id: str | None
+    service_code: str
+    service_name: str
+    routed_by: str
+    confidence: float | None
+    needs_review: bool
+    agency_responsible: str
+
+
+class Open311Request(BaseModel):
+    """A stored request as GeoReport v2 returns it."""
+
+    service_request_id: str
+    status: str
+    status_notes: str | None
+    service_name: str
+    service_code: str
+    description: str
+    agency_responsible: str
+    service_notice: str
+    requested_datetime: str
+    updated_datetime: str
+    expected_datetime: str | None
+    address: str | None
+    address_id: str | None
+    zipcode: str | None
+    lat: float | None
+    long: float | None
+    media_url: str | None
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    meaning = {
+        400: "Bad request (spec error format).",
+        404: "No such request.",
+        503: "Storage or model unavailable.",
+    }
+    return {code: {"model": list[Open311Error], "description": meaning[code]} for code in codes}
+
+
+_FIELD: Final = {"type": "string"}
+_REQUEST_BODY: Final = {
+    "required": True,
+    "content": {
+        media: {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "service_code": _FIELD,
+                    "description": _FIELD,
+                    "lat": _FIELD,
+                    "long": _FIELD,
+                    "address_string": _FIELD,
+                    "email": _FIELD,
+                    "first_name": _FIELD,
+                    "last_name": _FIELD,
+                    "phone": _FIELD,
+                    "media_url": _FIELD,
+                    "jurisdiction_id": _FIELD,
+                },
+                "required": ["description"],
+            }
+        }
+        for media in ("application/x-www-form-urlencoded", "application/json")
+    },
+}
 
 
 def _error(code: int, description: str) -> JSONResponse:
@@ -140,7 +221,14 @@ def _route(state: ServiceState, fields: dict[str, str]) -> dict[str, Any] | JSON
     return row
 
 
-@router.post("/requests.json", summary="Open311: create a service request")
+@router.post(
+    "/requests.json",
+    summary="Open311: create a service request",
+    status_code=201,
+    response_model=list[Open311Created],
+    responses=_errors(400, 503),
+    openapi_extra={"requestBody": _REQUEST_BODY},
+)
 async def create_request(request: Request) -> JSONResponse:
     """Store a request; an empty service_code is filled by the router from the description."""
     state = _state(request)
@@ -195,7 +283,12 @@ def _public(row: dict[str, Any], state: ServiceState) -> dict[str, Any]:
     }
 
 
-@router.get("/requests/{request_id}.json", summary="Open311: one service request")
+@router.get(
+    "/requests/{request_id}.json",
+    summary="Open311: one service request",
+    response_model=list[Open311Request],
+    responses=_errors(404, 503),
+)
 def get_request(request_id: str, request: Request) -> JSONResponse:
     """A stored request (as a one-element list, as the spec has it), or a 404 error."""
     state = _state(request)
@@ -219,7 +312,12 @@ def _date(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@router.get("/requests.json", summary="Open311: service requests")
+@router.get(
+    "/requests.json",
+    summary="Open311: service requests",
+    response_model=list[Open311Request],
+    responses=_errors(400, 503),
+)
 def list_requests(
     request: Request,
     service_request_id: str | None = None,

@@ -128,11 +128,39 @@ def test_api_not_ready_without_a_model(settings: Settings, tmp_path: Path) -> No
     with TestClient(create_app(missing)) as client:
         ready = client.get("/readyz")
         assert ready.status_code == 503
-        assert "no model folder" in ready.json()["detail"]
+        assert "outside the models folder" in ready.json()["detail"]
         classify = client.post("/v1/classify", json={"text": FLOOD})
         assert classify.status_code == 503
         assert "no model is loaded" in classify.json()["detail"]
         assert client.get("/healthz").status_code == 200
+
+
+def test_api_missing_model_in_the_models_folder_is_503(settings: Settings) -> None:
+    missing = settings.model_copy(update={"model_path": settings.models_dir / "gone"})
+    with TestClient(create_app(missing)) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "no model folder" in ready.json()["detail"]
+
+
+def test_api_corrupt_model_is_refused_with_the_reason(settings: Settings, tmp_path: Path) -> None:
+    import shutil
+
+    broken = settings.models_dir / "corrupt-copy"
+    if not broken.exists():
+        shutil.copytree(settings.model_path or tmp_path, broken)
+        (broken / "pipeline.joblib").write_bytes(b"\x80\x04 truncated")
+    with TestClient(create_app(settings.model_copy(update={"model_path": broken}))) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "truncated, corrupt or was replaced" in ready.json()["detail"]
+        assert client.post("/v1/classify", json={"text": "ngập"}).status_code == 503
+
+
+def test_api_missing_routing_table_stops_startup(settings: Settings, tmp_path: Path) -> None:
+    gone = settings.model_copy(update={"routing_path": tmp_path / "nope.json"})
+    with pytest.raises(Exception, match="not found"), TestClient(create_app(gone)):
+        pass
 
 
 def test_api_invalid_routing_table_stops_startup(settings: Settings, tmp_path: Path) -> None:
