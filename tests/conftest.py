@@ -1,7 +1,13 @@
 """Shared fixtures: a tiny model trained once per session, and an app serving it."""
 
 import os
-from collections.abc import Iterator
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -103,3 +109,54 @@ def client(settings: Settings) -> Iterator[TestClient]:
     """A client of an app whose lifespan has run (the model is loaded)."""
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+ServiceStarter = Callable[[Sequence[str], Mapping[str, str]], AbstractContextManager[str]]
+
+
+@contextmanager
+def _running_service(args: Sequence[str], env: Mapping[str, str]) -> Iterator[str]:
+    """Run `triage serve ARGS` on a free loopback port; yield its base URL once ready."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    triage = str(Path(sys.executable).with_name("triage"))
+    environment = {"TRIAGE_ROUTING_PATH": str(ROUTING_FILE), **os.environ, **env}
+    server = subprocess.Popen(
+        [triage, "serve", *args, "--port", str(port)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                errors = server.stderr.read() if server.stderr else ""
+                pytest.fail(f"the service did not become ready:\n{errors[-3000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stderr:
+            server.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def start_service() -> ServiceStarter:
+    """Start the real service (`triage serve` under uvicorn) for end-to-end tests."""
+    return _running_service

@@ -4,12 +4,9 @@ against a real uvicorn process: type, read, correct, and find the correction sto
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -31,41 +28,15 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def desk(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    folder = tmp_path_factory.mktemp("desk")
-    database = f"sqlite:///{folder / 'desk.db'}"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "TRIAGE_DATABASE_URL": database,
-        "TRIAGE_ROUTING_PATH": str(ROOT / "data" / "routing.json"),
-        "TRIAGE_REVIEW_THRESHOLD": "0.9999",
-    }
-    triage = str(Path(sys.executable).with_name("triage"))
-    server = subprocess.Popen(
-        [triage, "serve", "--model", str(model_dir), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        assert server.poll() is None and time.monotonic() < deadline, "service did not start"
-        time.sleep(0.2)
-    try:
+def desk(
+    model_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    start_service: Callable[..., AbstractContextManager[str]],
+) -> Iterator[tuple[str, str]]:
+    database = f"sqlite:///{tmp_path_factory.mktemp('desk') / 'desk.db'}"
+    env = {"TRIAGE_DATABASE_URL": database, "TRIAGE_REVIEW_THRESHOLD": "0.9999"}
+    with start_service(["--model", str(model_dir)], env) as base:
         yield base, database
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

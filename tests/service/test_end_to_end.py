@@ -2,13 +2,12 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from nlp.registry import promoted_version
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _request(url: str, body: object | None = None) -> tuple[int, dict[str, object]]:
@@ -37,7 +29,11 @@ def _request(url: str, body: object | None = None) -> tuple[int, dict[str, objec
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, small_records: list[object]) -> Iterator[str]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory,
+    small_records: list[object],
+    start_service: Callable[..., AbstractContextManager[str]],
+) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("e2e")
     data = workdir / "small.csv"
     data.write_text(
@@ -63,37 +59,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, small_records: list[object]
     )
     assert trained.returncode == 0, trained.stderr
     assert promoted_version(workdir / "models") is not None
-    port = _free_port()
-    server = subprocess.Popen(
-        [triage, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if _request(f"{base}/readyz")[0] == 200:
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                output = server.stdout.read() if server.stdout else ""
-                pytest.fail(f"the service did not become ready:\n{output}")
-            time.sleep(0.2)
+    with start_service([], env) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stdout:
-            server.stdout.close()
 
 
 def test_end_to_end_classify_over_http(served: str) -> None:

@@ -4,13 +4,14 @@ promote, reload, and the same complaint now routes as corrected."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,11 @@ def _write(path: Path, records: list[Record]) -> None:
     path.write_text("text,label\n" + "".join(lines), "utf-8")
 
 
-def test_correction_reaches_the_served_model(tmp_path: Path, small_records: list[Record]) -> None:
+def test_correction_reaches_the_served_model(
+    tmp_path: Path,
+    small_records: list[Record],
+    start_service: Callable[..., AbstractContextManager[str]],
+) -> None:
     triage = str(Path(sys.executable).with_name("triage"))
     train_file, eval_file = tmp_path / "train.csv", tmp_path / "eval.csv"
     _write(train_file, small_records)
@@ -64,27 +69,7 @@ def test_correction_reaches_the_served_model(tmp_path: Path, small_records: list
 
     run("train", "--data", str(train_file), "--folds", "3")
     first = promoted_version(tmp_path / "models")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [triage, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if _call(f"{base}/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "service did not start"
-            time.sleep(0.2)
-
+    with start_service([], env) as base:
         # A held-out complaint the small model routes wrongly.
         wrong = None
         for record in load_records([ROOT / "data" / "test.csv"]).records[:300]:
@@ -136,6 +121,3 @@ def test_correction_reaches_the_served_model(tmp_path: Path, small_records: list
         assert status == 200
         assert answer["model_version"] == second
         assert answer["label"] == record.label, f"still routed to {answer['label']}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

@@ -2,13 +2,8 @@
 no 5xx, and every response's status, content type and body match the schema. Bounded
 (a fixed number of examples per operation) so it runs in CI."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -26,41 +21,18 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def live_schema(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    folder = tmp_path_factory.mktemp("fuzz")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def live_schema(
+    model_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    start_service: Callable[..., AbstractContextManager[str]],
+) -> Iterator[object]:
     env = {
-        **os.environ,
-        "TRIAGE_DATABASE_URL": f"sqlite:///{folder / 'fuzz.db'}",
-        "TRIAGE_ROUTING_PATH": str(ROOT / "data" / "routing.json"),
+        "TRIAGE_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}",
         "TRIAGE_ADMIN_TOKEN": "fuzz-token",
         "TRIAGE_MAX_BATCH_ITEMS": "50",
     }
-    triage = str(Path(sys.executable).with_name("triage"))
-    server = subprocess.Popen(
-        [triage, "serve", "--model", str(model_dir), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        assert server.poll() is None and time.monotonic() < deadline, "service did not start"
-        time.sleep(0.2)
-    try:
+    with start_service(["--model", str(model_dir)], env) as base:
         yield schemathesis.openapi.from_url(f"{base}/openapi.json")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 CHECKS = [
