@@ -18,8 +18,8 @@ from nlp.errors import TriageError
 from nlp.labels import LABELS
 from nlp.persistence import load_model
 from nlp.registry import list_models, resolve_model_dir
-from nlp.routing import Department, parse_routing_table
 from nlp.settings import Settings
+from service.state import read_routing_table
 from service.storage import Storage, StorageError
 from training.data import DataFileError, LoadResult, Record, is_jsonl, load_records, read_records
 from training.evaluate import evaluate_model
@@ -57,16 +57,6 @@ def _load_labeled(paths: Sequence[Path], check_duplicates: bool) -> LoadResult:
     if not result.records:
         raise CommandError("the data files hold no rows")
     return result
-
-
-def _read_routing(path: Path) -> dict[str, Department]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise CommandError(f"routing table {path} not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CommandError(f"routing table {path} cannot be read: {error}") from error
-    return parse_routing_table(data)
 
 
 def cmd_data_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -251,7 +241,7 @@ def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
     """Classify a CSV or JSONL file (or standard input) into a new file (or stdout)."""
     model_dir = resolve_model_dir(settings.models_dir, args.model)
     classifier = load_model(model_dir)
-    routing = _read_routing(args.routing or settings.routing_path)
+    routing = read_routing_table(args.routing or settings.routing_path)
     stdin = sys.stdin.buffer if str(args.input) == "-" else None
     result = read_records(args.input, require_label=False, stdin=stdin)
     if result.problems:
@@ -309,7 +299,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     model_dir = resolve_model_dir(settings.models_dir, args.model)
     load_model(model_dir)  # refuse at once, with the reason, rather than inside a worker
-    _read_routing(settings.routing_path)
+    read_routing_table(settings.routing_path)
     if args.model is not None:
         # Pinned: reloads keep serving this folder. Otherwise workers load the promoted
         # model, and a reload picks up a newer promotion.
