@@ -7,6 +7,11 @@ Views of each complaint feed one linear model (which ones is a parameter):
 - chars_accented: the same character n-grams over the normalised text with its
   diacritics, which tell "ngập" (flooded) from "ngáp" (yawn).
 
+The defaults (word unigrams, accented character n-grams, a linear SVM, training with
+accent-stripped copies) are the best of `training.selection.CANDIDATES` under
+cross-validation; the first release's word 1-2 grams over stripped character n-grams is
+one of those candidates.
+
 Everything a pickled pipeline refers to lives in this importable module (no lambdas), so
 a model file loads in any process that can import `nlp`.
 """

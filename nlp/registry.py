@@ -87,11 +87,15 @@ def write_registry(models_dir: Path, registry: dict[str, Any]) -> None:
 def promote(models_dir: Path, version: str, reason: str) -> None:
     """Make `version` the promoted model and record why in the history.
 
+    Promoting the version that is already promoted changes nothing.
+
     Raises:
         ModelLoadError: `version` is not a readable model folder in `models_dir`.
     """
     read_meta(models_dir / version)
     registry = read_registry(models_dir)
+    if registry.get("promoted") == version:
+        return  # already promoted: nothing changes, and rollback history stays meaningful
     registry["history"].append(
         {
             "version": version,

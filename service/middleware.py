@@ -6,6 +6,7 @@ parsed or buffered whole.
 """
 
 import json
+import logging
 import re
 import uuid
 from typing import Final
@@ -13,11 +14,16 @@ from typing import Final
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER: Final = b"x-request-id"
+logger = logging.getLogger("triage.service")
 _SAFE_ID: Final = re.compile(rb"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestIdMiddleware:
-    """Echo a client's X-Request-ID (when it is a safe token) or make one; log with it."""
+    """Echo a client's X-Request-ID (when it is a safe token) or make one.
+
+    It is also where an unexpected error ends: logged with the request id, answered with a
+    JSON 500 that carries the id, never a trace.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         """Wrap `app`."""
@@ -32,12 +38,44 @@ class RequestIdMiddleware:
         request_id = offered if _SAFE_ID.match(offered) else uuid.uuid4().hex.encode()
         scope.setdefault("state", {})["request_id"] = request_id.decode()
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER, request_id)]
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception(
+                "unhandled error on %s %s (request %s)",
+                scope.get("method"),
+                scope.get("path"),
+                request_id.decode(),
+            )
+            if started:
+                raise
+            body = json.dumps(
+                {
+                    "detail": "internal error; the failure was logged",
+                    "request_id": request_id.decode(),
+                }
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        (REQUEST_ID_HEADER, request_id),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
 
 
 class BodySizeLimitMiddleware:

@@ -7,6 +7,7 @@ means the row survives a crash. Every database failure becomes a `StorageError` 
 says what went wrong, never a half-acknowledged write.
 """
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError as AlembicCommandError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -103,7 +105,26 @@ def _sqlite_pragmas(connection: Any, record: Any) -> None:
 
 def _describe(error: Exception) -> str:
     original = getattr(error, "orig", None)
-    return str(original or error).strip().splitlines()[0]
+    return _mask(str(original or error).strip().splitlines()[0])
+
+
+def _mask(text: str) -> str:
+    """Hide any password in a database URL quoted in a message."""
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
+
+
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str | None) -> str | None:
+    """Text every database can store: lone surrogates become U+FFFD, NUL is dropped."""
+    if text is None:
+        return None
+    return _SURROGATES.sub("\ufffd", text).replace("\x00", "")
+
+
+#: Everything a database driver can raise for a bad value or a failed statement.
+_DATABASE_ERRORS = (SQLAlchemyError, UnicodeError, ValueError, OverflowError, OSError)
 
 
 class Storage:
@@ -119,8 +140,13 @@ class Storage:
         """
         try:
             parsed = sa.engine.make_url(url)
-            if parsed.get_backend_name() == "sqlite" and parsed.database:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            database = parsed.database or ""
+            if (
+                parsed.get_backend_name() == "sqlite"
+                and database
+                and not database.startswith("file:")
+            ):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = sa.create_engine(
                 parsed,
                 pool_pre_ping=True,
@@ -131,7 +157,9 @@ class Storage:
                 ),
             )
         except (SQLAlchemyError, OSError, ValueError) as error:
-            raise StorageError(f"cannot open the database {url!r}: {error}") from error
+            raise StorageError(
+                f"cannot open the database {_mask(url)!r}: {_mask(str(error))}"
+            ) from error
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.url = parsed.render_as_string(hide_password=True)
@@ -149,7 +177,7 @@ class Storage:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
             return self.schema_version()
-        except (SQLAlchemyError, OSError) as error:
+        except (*_DATABASE_ERRORS, AlembicCommandError) as error:
             raise StorageError(f"cannot migrate {self.url}: {_describe(error)}") from error
 
     def schema_version(self) -> str:
@@ -157,7 +185,7 @@ class Storage:
         try:
             with self.engine.connect() as connection:
                 revision = MigrationContext.configure(connection).get_current_revision()
-        except SQLAlchemyError as error:
+        except _DATABASE_ERRORS as error:
             raise StorageError(f"cannot read {self.url}: {_describe(error)}") from error
         return revision or "none"
 
@@ -184,18 +212,18 @@ class Storage:
         """
         values = {
             "created_at": datetime.now(UTC),
-            "text": text,
+            "text": _storable(text),
             "correct_label": correct_label,
             "predicted_label": predicted_label,
-            "complaint_id": complaint_id,
-            "note": note,
+            "complaint_id": _storable(complaint_id),
+            "note": _storable(note),
             "model_version": model_version,
         }
         try:
             with self.engine.begin() as connection:
                 result = connection.execute(feedback_table.insert().values(**values))
                 key = result.inserted_primary_key
-        except SQLAlchemyError as error:
+        except _DATABASE_ERRORS as error:
             raise StorageError(f"the correction was not stored: {_describe(error)}") from error
         return int(key[0]) if key else 0
 
@@ -212,13 +240,13 @@ class Storage:
                     predictions_table.insert().values(
                         id=identifier,
                         created_at=datetime.now(UTC),
-                        text=text,
+                        text=_storable(text),
                         label=label,
                         confidence=confidence,
                         model_version=model_version,
                     )
                 )
-        except SQLAlchemyError as error:
+        except _DATABASE_ERRORS as error:
             raise StorageError(f"the prediction was not logged: {_describe(error)}") from error
         return identifier
 
@@ -232,7 +260,7 @@ class Storage:
         try:
             with self.engine.connect() as connection:
                 rows = connection.execute(query).mappings().all()
-        except SQLAlchemyError as error:
+        except _DATABASE_ERRORS as error:
             raise StorageError(f"cannot read corrections: {_describe(error)}") from error
         for row in rows:
             yield FeedbackRow(**dict(row))
@@ -243,7 +271,7 @@ class Storage:
             with self.engine.connect() as connection:
                 count = connection.execute(sa.select(sa.func.count()).select_from(feedback_table))
                 return int(count.scalar_one())
-        except SQLAlchemyError as error:
+        except _DATABASE_ERRORS as error:
             raise StorageError(f"cannot read corrections: {_describe(error)}") from error
 
     def add_service_request(self, values: dict[str, Any]) -> int:
@@ -253,11 +281,12 @@ class Storage:
             StorageError: nothing was stored.
         """
         now = datetime.now(UTC)
-        row = {"requested_at": now, "updated_at": now, "status": "open", **values}
+        cleaned = {k: _storable(v) if isinstance(v, str) else v for k, v in values.items()}
+        row = {"requested_at": now, "updated_at": now, "status": "open", **cleaned}
         try:
             with self.engine.begin() as connection:
                 key = connection.execute(open311_table.insert().values(**row)).inserted_primary_key
-        except SQLAlchemyError as error:
+        except _DATABASE_ERRORS as error:
             raise StorageError(f"the request was not stored: {_describe(error)}") from error
         return int(key[0]) if key else 0
 
@@ -283,14 +312,15 @@ class Storage:
             query = query.where(table.c.service_code == service_code)
         if status:
             query = query.where(table.c.status == status)
+        # Times are stored in UTC; SQLite keeps no offset, so compare in UTC as well.
         if start:
-            query = query.where(table.c.requested_at >= start)
+            query = query.where(table.c.requested_at >= start.astimezone(UTC))
         if end:
-            query = query.where(table.c.requested_at <= end)
+            query = query.where(table.c.requested_at <= end.astimezone(UTC))
         try:
             with self.engine.connect() as connection:
                 rows = connection.execute(query.limit(limit)).mappings().all()
-        except SQLAlchemyError as error:
+        except _DATABASE_ERRORS as error:
             raise StorageError(f"cannot read requests: {_describe(error)}") from error
         return [dict(row) for row in rows]
 

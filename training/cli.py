@@ -209,7 +209,7 @@ def cmd_models_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate a model on labeled data; a table, or one JSON object with --json."""
-    model_dir = resolve_model_dir(settings.models_dir, args.model)
+    model_dir = resolve_model_dir(settings.models_dir, args.model or settings.model_path)
     classifier = load_model(model_dir)
     result = _load_labeled(args.data, check_duplicates=False)
     if args.report:
@@ -239,7 +239,7 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
     """Classify a CSV or JSONL file (or standard input) into a new file (or stdout)."""
-    model_dir = resolve_model_dir(settings.models_dir, args.model)
+    model_dir = resolve_model_dir(settings.models_dir, args.model or settings.model_path)
     classifier = load_model(model_dir)
     routing = read_routing_table(args.routing or settings.routing_path)
     stdin = sys.stdin.buffer if str(args.input) == "-" else None
@@ -297,10 +297,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Check the model loads, then run the HTTP service under uvicorn."""
     import uvicorn
 
-    model_dir = resolve_model_dir(settings.models_dir, args.model)
+    model_dir = resolve_model_dir(settings.models_dir, args.model or settings.model_path)
     load_model(model_dir)  # refuse at once, with the reason, rather than inside a worker
     read_routing_table(settings.routing_path)
-    if args.model is not None:
+    if args.model is not None or settings.model_path is not None:
         # Pinned: reloads keep serving this folder. Otherwise workers load the promoted
         # model, and a reload picks up a newer promotion.
         os.environ["TRIAGE_MODEL_PATH"] = str(model_dir.resolve())

@@ -168,8 +168,12 @@ def _iter_csv(
         except StopIteration:
             return
         except csv.Error as error:
+            # Report the row and read on from the next line: every bad row is listed.
             result.problems.append(Problem(name, start, f"malformed CSV: {error}"))
-            return
+            if reader.line_num < start:
+                return
+            start = reader.line_num + 1
+            continue
         end = reader.line_num
         line, start = start, end + 1
         if not row or all(not value.strip() for value in row):

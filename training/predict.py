@@ -73,6 +73,10 @@ def write_output_file(
     write_rows(buffer, rows, columns, as_jsonl, extra_columns)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
     try:
+        # mkstemp makes the file private; give it the permissions any new file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(buffer.getvalue())
             stream.flush()

@@ -104,8 +104,10 @@ def classify_batch(body: BatchRequest, classifier: ClassifierDep, state: StateDe
     predictions = classifier.predict(
         [item.text for item in body.items], explain=state.settings.explain_terms
     )
-    results = [
-        BatchResult(id=item.id, **_answer(prediction, state, classifier.version).model_dump())
-        for item, prediction in zip(body.items, predictions, strict=True)
-    ]
+    results = []
+    for item, prediction in zip(body.items, predictions, strict=True):
+        answer = _answer(prediction, state, classifier.version)
+        if state.settings.prediction_log:
+            answer.prediction_id = _log(state, item.text, prediction, classifier.version)
+        results.append(BatchResult(id=item.id, **answer.model_dump()))
     return BatchResponse(results=results, model_version=classifier.version)

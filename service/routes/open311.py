@@ -140,6 +140,18 @@ def _state(request: Request) -> ServiceState:
     return state
 
 
+_MAX_ID: Final = 2**63 - 1
+
+
+def _request_id(text: str) -> int | None:
+    """A stored request's id from its text form, or None if it cannot be one."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= _MAX_ID else None
+
+
 def _iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -292,12 +304,13 @@ def _public(row: dict[str, Any], state: ServiceState) -> dict[str, Any]:
 def get_request(request_id: str, request: Request) -> JSONResponse:
     """A stored request (as a one-element list, as the spec has it), or a 404 error."""
     state = _state(request)
-    if not request_id.isdigit():
+    identifier = _request_id(request_id)
+    if identifier is None:
         return _error(404, f"no service request {request_id!r}")
     if state.storage is None:
         return _error(503, f"storage is unavailable: {state.storage_error}")
     try:
-        rows = state.storage.service_requests(ids=[int(request_id)])
+        rows = state.storage.service_requests(ids=[identifier])
     except StorageError as error:
         return _error(503, str(error))
     if not rows:
@@ -306,10 +319,11 @@ def get_request(request_id: str, request: Request) -> JSONResponse:
 
 
 def _date(value: str | None) -> datetime | None:
+    """An ISO 8601 filter date in UTC (a date without an offset is taken as UTC)."""
     if not value:
         return None
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get(
@@ -331,18 +345,27 @@ def list_requests(
     if state.storage is None:
         return _error(503, f"storage is unavailable: {state.storage_error}")
     try:
-        ids = (
-            [int(part) for part in service_request_id.split(",") if part.strip()]
-            if service_request_id
-            else None
-        )
+        ids = None
+        if service_request_id:
+            parts = [part for part in service_request_id.split(",") if part.strip()]
+            ids = [_request_id(part) for part in parts]
+            if None in ids:
+                raise ValueError(
+                    f"service_request_id must list request ids, not {service_request_id!r}"
+                )
         start, end = _date(start_date), _date(end_date)
     except ValueError as error:
         return _error(400, f"bad filter: {error}")
     if status and status not in ("open", "closed"):
         return _error(400, "status must be open or closed")
     try:
-        rows = state.storage.service_requests(ids, service_code, status, start, end)
+        rows = state.storage.service_requests(
+            [i for i in ids if i is not None] if ids is not None else None,
+            service_code,
+            status,
+            start,
+            end,
+        )
     except StorageError as error:
         return _error(503, str(error))
     return JSONResponse([_public(row, state) for row in rows])

@@ -141,8 +141,9 @@ async function classifyFile(file) {
     status.textContent = "Tệp cần có cột text ở dòng đầu.";
     return;
   }
-  const items = rows.map((r, i) => ({ id: idAt >= 0 ? r[idAt] : String(i + 1), text: r[textAt] || "" }))
-    .filter((item) => item.text.trim());
+  const all = rows.map((r, i) => ({ id: idAt >= 0 ? r[idAt] : String(i + 1), text: r[textAt] || "" }));
+  const items = all.filter((item) => item.text.trim());
+  const skipped = all.length - items.length;
   state.batch = [];
   for (let start = 0; start < items.length; start += 500) {
     status.textContent = `Đang phân loại ${Math.min(start + 500, items.length)}/${items.length}…`;
@@ -159,7 +160,8 @@ async function classifyFile(file) {
   state.queue = state.batch.filter((r) => r.needs_review);
   state.queuePos = 0;
   renderQueue();
-  status.textContent = `Đã phân loại ${state.batch.length} phản ánh; ${state.queue.length} cần xem lại.`;
+  status.textContent = `Đã phân loại ${state.batch.length} phản ánh; ${state.queue.length} cần xem lại.` +
+    (skipped ? ` Bỏ qua ${skipped} dòng trống (không có nội dung).` : "");
   $("download").disabled = false;
 }
 
