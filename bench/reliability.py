@@ -57,6 +57,12 @@ GROUPS: list[tuple[str, str, str]] = [
         "no half-written model; no failed in-flight request",
     ),
     (
+        "Defects found in review (surrogates into storage, password in errors, odd Open311 "
+        "ids and dates, 500s without request id, rollback, CSV errors after the first)",
+        "tests/service/test_review_fixes.py",
+        "each fixed defect stays fixed",
+    ),
+    (
         "Security (413 before parsing, request ids, CORS off, admin token, "
         "nothing sensitive logged)",
         "tests/service/test_security.py",
