@@ -79,8 +79,10 @@ class Explainer:
             direction: coef[label] minus the mean coefficient row, one value per feature.
             top: how many words to return at most.
         """
+        if top <= 0:
+            return []
         values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
-        if not values or top <= 0:
+        if not values:
             return []
         tokens = _WORD.findall(segmented)
         weights: defaultdict[str, float] = defaultdict(float)

@@ -1,14 +1,14 @@
-"""Error responses: clear 422s for bad input, never a stack trace to a client."""
+"""Error responses: clear 422s for bad input.
 
-import logging
+Unexpected errors end in `service.middleware.RequestIdMiddleware`, which logs them and
+answers a JSON 500 carrying the request id: never a stack trace to a client.
+"""
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from nlp.errors import InvalidInputError
-
-logger = logging.getLogger("triage.service")
 
 
 def _clean_validation_errors(error: RequestValidationError) -> list[dict[str, object]]:
@@ -36,16 +36,7 @@ async def _on_invalid_input(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse(
-        {"detail": "internal error; the failure was logged"},
-        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
-    )
-
-
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn exceptions into JSON answers."""
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(InvalidInputError, _on_invalid_input)
-    app.add_exception_handler(Exception, _on_unexpected)

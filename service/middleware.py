@@ -18,6 +18,25 @@ logger = logging.getLogger("triage.service")
 _SAFE_ID: Final = re.compile(rb"^[A-Za-z0-9._-]{1,64}$")
 
 
+async def send_json(
+    send: Send, status: int, payload: dict[str, object], headers: list[tuple[bytes, bytes]]
+) -> None:
+    """Send a whole JSON response straight on the ASGI channel."""
+    body = json.dumps(payload).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class RequestIdMiddleware:
     """Echo a client's X-Request-ID (when it is a safe token) or make one.
 
@@ -58,24 +77,11 @@ class RequestIdMiddleware:
             )
             if started:
                 raise
-            body = json.dumps(
-                {
-                    "detail": "internal error; the failure was logged",
-                    "request_id": request_id.decode(),
-                }
-            ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        (REQUEST_ID_HEADER, request_id),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            payload: dict[str, object] = {
+                "detail": "internal error; the failure was logged",
+                "request_id": request_id.decode(),
+            }
+            await send_json(send, 500, payload, [(REQUEST_ID_HEADER, request_id)])
 
 
 class BodySizeLimitMiddleware:
@@ -87,20 +93,8 @@ class BodySizeLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {"detail": f"request body is over the limit of {self.max_bytes:,} bytes"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        detail = f"request body is over the limit of {self.max_bytes:,} bytes"
+        await send_json(send, 413, {"detail": detail}, [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check the declared length first, then count bytes as they arrive."""

@@ -1,7 +1,5 @@
 """Request and response bodies, with the Vietnamese examples `/docs` shows."""
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 _EXAMPLE_TEXT = "Đường Láng ngập sâu sau mưa, xe chết máy hàng loạt"
@@ -182,6 +180,3 @@ class HealthResponse(BaseModel):
     status: str
     model_version: str | None = None
     detail: str | None = None
-
-
-ModelMeta = dict[str, Any]
