@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+from scipy.special import softmax
 from sklearn.pipeline import Pipeline
 
 from nlp.errors import InvalidInputError, ModelLoadError
-from nlp.explain import Branch, Explainer, Term
+from nlp.explain import Explainer, Term
 from nlp.features import WORDS_COLUMN
 from nlp.labels import LABELS
+from nlp.vectorize import CompiledFeatures
 
 #: Used when a model's meta.json names no review threshold of its own.
 DEFAULT_REVIEW_THRESHOLD: Final = 0.6
@@ -54,29 +56,27 @@ class Classifier:
     def __init__(self, pipeline: Pipeline, meta: Mapping[str, Any]) -> None:
         """Check that `pipeline` is a fitted triage pipeline over the six labels."""
         try:
-            features = pipeline.named_steps["features"]
             clf = pipeline.named_steps["clf"]
             classes = [str(label) for label in clf.classes_]
-            branches = tuple(
-                Branch(
-                    kind="words" if name == "words" else "chars",
-                    vectorizer=features.named_transformers_[name],
-                    offset=features.output_indices_[name].start,
-                    strip=name == "chars",
-                )
-                for name, _, _ in features.transformers_
-                if name in ("words", "chars", "chars_accented")
-            )
-        except (AttributeError, KeyError, TypeError) as error:
+            features = CompiledFeatures.from_union(pipeline.named_steps["features"])
+            coef = np.asarray(clf.coef_, dtype=np.float64)
+            intercept = np.asarray(clf.estimator_.intercept_, dtype=np.float64)
+            temperature = float(clf.temperature)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ModelLoadError(f"not a fitted triage pipeline: {error}") from error
         if sorted(classes) != sorted(LABELS):
             raise ModelLoadError(f"the model's labels {classes} are not the six triage labels")
+        if coef.shape != (len(classes), features.width) or intercept.shape != (len(classes),):
+            raise ModelLoadError("the model's coefficients do not match its features")
         self.pipeline: Final = pipeline
         self.meta: Final = dict(meta)
         self._classes: Final = classes
-        coef = np.asarray(clf.coef_, dtype=np.float64)
+        self._features: Final = features
+        self._weights: Final = np.ascontiguousarray(coef.T)
+        self._intercept: Final = intercept
+        self._temperature: Final = temperature
         self._directions: Final = coef - coef.mean(axis=0, keepdims=True)
-        self._explainer: Final = Explainer(branches)
+        self._explainer: Final = Explainer(features.branches)
 
     @property
     def version(self) -> str:
@@ -105,15 +105,21 @@ class Classifier:
         if not texts:
             return []
         prepared = self.pipeline.named_steps["prep"].transform(texts)
-        matrix = self.pipeline.named_steps["features"].transform(prepared).tocsr()
-        probabilities = self.pipeline.named_steps["clf"].predict_proba(matrix)
+        matrix = self._features.transform(prepared)
+        logits = matrix @ self._weights + self._intercept
+        probabilities = softmax(logits / self._temperature, axis=1)
         predictions: list[Prediction] = []
         for i, row in enumerate(probabilities):
             best = int(np.argmax(row))
             scores = {label: float(row[self._classes.index(label)]) for label in LABELS}
-            terms = self._explainer.explain(
-                prepared[i, WORDS_COLUMN], matrix[i], self._directions[best], top=explain
-            )
+            terms: list[Term] = []
+            if explain > 0:
+                start, stop = matrix.indptr[i], matrix.indptr[i + 1]
+                columns = matrix.indices[start:stop].tolist()
+                values = dict(zip(columns, matrix.data[start:stop].tolist(), strict=True))
+                terms = self._explainer.explain(
+                    prepared[i, WORDS_COLUMN], values, self._directions[best], top=explain
+                )
             predictions.append(
                 Prediction(
                     label=self._classes[best],
