@@ -7,6 +7,7 @@ from typing import Any, Final
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from nlp.accents import combine_probabilities, is_unaccented
 from nlp.errors import InvalidInputError, ModelLoadError
 from nlp.explain import Branch, Explainer, Term
 from nlp.features import WORDS_COLUMN
@@ -47,12 +48,19 @@ class Prediction:
 class Classifier:
     """A fitted pipeline together with the meta.json that describes it.
 
+    With an `invariant` pipeline (the accent-invariant model: features and classifier
+    over the same prepared views), text typed without diacritics is classified by it
+    alone and marked text by the mean of both models' probabilities (`nlp.accents`).
+    Explanations always come from the main pipeline's features.
+
     Build one with `nlp.persistence.load_model`, or directly from a pipeline fitted in
     this process. Thread-safe for prediction: it holds no mutable state.
     """
 
-    def __init__(self, pipeline: Pipeline, meta: Mapping[str, Any]) -> None:
-        """Check that `pipeline` is a fitted triage pipeline over the six labels."""
+    def __init__(
+        self, pipeline: Pipeline, meta: Mapping[str, Any], invariant: Pipeline | None = None
+    ) -> None:
+        """Check that `pipeline` (and `invariant`) are fitted over the six labels."""
         try:
             features = pipeline.named_steps["features"]
             clf = pipeline.named_steps["clf"]
@@ -71,8 +79,18 @@ class Classifier:
             raise ModelLoadError(f"not a fitted triage pipeline: {error}") from error
         if sorted(classes) != sorted(LABELS):
             raise ModelLoadError(f"the model's labels {classes} are not the six triage labels")
+        if invariant is not None:
+            try:
+                invariant_classes = [str(label) for label in invariant.named_steps["clf"].classes_]
+            except (AttributeError, KeyError, TypeError) as error:
+                raise ModelLoadError(f"not a fitted invariant pipeline: {error}") from error
+            if invariant_classes != classes:
+                raise ModelLoadError(
+                    f"the invariant model's labels {invariant_classes} differ from {classes}"
+                )
         self.pipeline: Final = pipeline
         self.meta: Final = dict(meta)
+        self.invariant: Final = invariant
         self._classes: Final = classes
         coef = np.asarray(clf.coef_, dtype=np.float64)
         self._directions: Final = coef - coef.mean(axis=0, keepdims=True)
@@ -107,6 +125,11 @@ class Classifier:
         prepared = self.pipeline.named_steps["prep"].transform(texts)
         matrix = self.pipeline.named_steps["features"].transform(prepared).tocsr()
         probabilities = self.pipeline.named_steps["clf"].predict_proba(matrix)
+        if self.invariant is not None:
+            unaccented = np.asarray([is_unaccented(text) for text in texts], dtype=bool)
+            probabilities = combine_probabilities(
+                probabilities, self.invariant.predict_proba(prepared), unaccented
+            )
         predictions: list[Prediction] = []
         for i, row in enumerate(probabilities):
             best = int(np.argmax(row))
