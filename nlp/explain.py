@@ -5,11 +5,14 @@ For a linear model the push of one feature toward label k is its value times
 onto the words of the complaint so staff see words, not character n-grams:
 - word n-grams: a unigram's push goes to its word, a bigram's is shared by its two words;
 - character n-grams (of the accent-stripped or the accented text): each n-gram's push is
-  shared by the words whose syllables contain it.
+  shared by the words whose syllables contain it;
+- syllable n-grams of the accent-stripped text (the accent-invariant model) are credited
+  like word n-grams, to the stripped syllables as the complaint spells them.
 """
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final
@@ -17,7 +20,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from nlp.features import CHARS_COLUMN
+from nlp.features import CHARS_COLUMN, WORDS_COLUMN
 from nlp.normalize import strip_accents
 from nlp.vectorize import CompiledBranch
 
@@ -41,7 +44,7 @@ class Explainer:
 
     def explain(
         self,
-        segmented: str,
+        views: Sequence[str],
         values: dict[int, float],
         direction: NDArray[np.float64],
         top: int = _TOP_TERMS_DEFAULT,
@@ -49,20 +52,23 @@ class Explainer:
         """The `top` words with the largest positive push along `direction`.
 
         Args:
-            segmented: the complaint's segmented words (the "words" view).
+            views: the complaint's prepared views (`nlp.features.prepare_text`).
             values: the complaint's non-zero feature values, by column.
             direction: coef[label] minus the mean coefficient row, one value per feature.
             top: how many words to return at most.
         """
         if top <= 0 or not values:
             return []
-        tokens = _WORD.findall(segmented)
+        words = _WORD.findall(views[WORDS_COLUMN])
         weights: defaultdict[str, float] = defaultdict(float)
         for branch in self.branches:
             if branch.is_words:
+                # Word views credit their own tokens: segmented words, or the syllables
+                # of the accent-stripped text for the accent-invariant model.
+                tokens = _WORD.findall(views[branch.view])
                 _add_word_ngrams(branch, tokens, values, direction, weights)
             else:
-                _add_char_ngrams(branch, tokens, values, direction, weights)
+                _add_char_ngrams(branch, words, values, direction, weights)
         ranked = sorted(
             ((term, weight) for term, weight in weights.items() if weight > 0),
             key=lambda item: item[1],

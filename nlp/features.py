@@ -5,12 +5,18 @@ Views of each complaint feed one linear model (which ones is a parameter):
 - chars: the normalised text stripped of diacritics, as character n-grams inside word
   boundaries, so "duong ngap" typed without accents meets "đường ngập";
 - chars_accented: the same character n-grams over the normalised text with its
-  diacritics, which tell "ngập" (flooded) from "ngáp" (yawn).
+  diacritics, which tell "ngập" (flooded) from "ngáp" (yawn);
+- syllables: the accent-stripped text as syllable n-grams (1 to `syllable_ngram_max`),
+  split on spaces rather than by underthesea, which segments stripped text poorly.
 
 The defaults (word unigrams, accented character n-grams, a linear SVM, training with
 accent-stripped copies) are the best of `training.selection.CANDIDATES` under
 cross-validation; the first release's word 1-2 grams over stripped character n-grams is
 one of those candidates.
+
+`INVARIANT_PARAMS` describes the second, accent-invariant model (stripped syllable 1-2
+grams, linear SVM), whose every view is computed from `strip_accents(normalize_text(text))`;
+see `nlp.accents` for how its probabilities join the main model's.
 
 Everything a pickled pipeline refers to lives in this importable module (no lambdas), so
 a model file loads in any process that can import `nlp`.
@@ -91,6 +97,8 @@ class PipelineParams:
     char_ngram_min: int = 2
     char_ngram_max: int = 5
     char_min_df: int = 2
+    #: Stripped syllable n-grams up to this length; 0 leaves the view out.
+    syllable_ngram_max: int = 0
     c: float = 10.0
     class_weight: str | None = "balanced"
     max_iter: int = 3000
@@ -98,6 +106,13 @@ class PipelineParams:
     def to_dict(self) -> dict[str, Any]:
         """The parameters as plain JSON-ready values."""
         return asdict(self)
+
+
+#: The accent-invariant model: it reads only the accent-stripped text, so a complaint typed
+#: with or without diacritics gets the same features (no stripped copies are needed).
+INVARIANT_PARAMS: Final = PipelineParams(
+    words=False, chars="none", syllable_ngram_max=2, augment_stripped=False
+)
 
 
 def _char_vectorizer(params: PipelineParams) -> TfidfVectorizer:
@@ -134,8 +149,17 @@ def build_features(params: PipelineParams) -> ColumnTransformer:
         branches.append(("chars", _char_vectorizer(params), CHARS_COLUMN))
     if params.chars in ("accented", "both"):
         branches.append(("chars_accented", _char_vectorizer(params), ACCENTED_COLUMN))
+    if params.syllable_ngram_max > 0:
+        syllables = TfidfVectorizer(
+            token_pattern=TOKEN_PATTERN,
+            ngram_range=(1, params.syllable_ngram_max),
+            lowercase=False,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        branches.append(("syllables", syllables, CHARS_COLUMN))
     if not branches:
-        raise ValueError("the pipeline needs at least one view (words or chars)")
+        raise ValueError("the pipeline needs at least one view (words, chars or syllables)")
     return ColumnTransformer(branches, sparse_threshold=1.0)
 
 

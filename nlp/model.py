@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
 from scipy.special import softmax
 from sklearn.pipeline import Pipeline
 
+from nlp.accents import combine_probabilities, is_unaccented
 from nlp.errors import InvalidInputError, ModelLoadError
 from nlp.explain import Explainer, Term
-from nlp.features import WORDS_COLUMN
 from nlp.labels import LABELS
 from nlp.vectorize import CompiledFeatures
 
@@ -46,37 +48,117 @@ class Prediction:
         return label if score >= floor else None
 
 
-class Classifier:
-    """A fitted pipeline together with the meta.json that describes it.
+@dataclass(frozen=True)
+class LinearModel:
+    """One fitted pipeline's features and linear weights, ready to score prepared views.
 
-    Build one with `nlp.persistence.load_model`, or directly from a pipeline fitted in
-    this process. Thread-safe for prediction: it holds no mutable state.
+    The probabilities equal the pipeline's `predict_proba` (tested) without its per-call
+    checks: softmax((features @ coef.T + intercept) / temperature).
     """
 
-    def __init__(self, pipeline: Pipeline, meta: Mapping[str, Any]) -> None:
-        """Check that `pipeline` is a fitted triage pipeline over the six labels."""
+    classes: tuple[str, ...]
+    features: CompiledFeatures
+    weights: NDArray[np.float64]
+    intercept: NDArray[np.float64]
+    temperature: float
+    directions: NDArray[np.float64]
+
+    @classmethod
+    def from_steps(cls, features: Any, clf: Any) -> "LinearModel":
+        """Read a fitted feature union and `TemperatureScaledClassifier`.
+
+        Raises:
+            ModelLoadError: they are not fitted triage steps over the six labels.
+        """
         try:
-            clf = pipeline.named_steps["clf"]
-            classes = [str(label) for label in clf.classes_]
-            features = CompiledFeatures.from_union(pipeline.named_steps["features"])
+            classes = tuple(str(label) for label in clf.classes_)
+            compiled = CompiledFeatures.from_union(features)
             coef = np.asarray(clf.coef_, dtype=np.float64)
             intercept = np.asarray(clf.estimator_.intercept_, dtype=np.float64)
             temperature = float(clf.temperature)
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise ModelLoadError(f"not a fitted triage pipeline: {error}") from error
         if sorted(classes) != sorted(LABELS):
-            raise ModelLoadError(f"the model's labels {classes} are not the six triage labels")
-        if coef.shape != (len(classes), features.width) or intercept.shape != (len(classes),):
+            raise ModelLoadError(
+                f"the model's labels {list(classes)} are not the six triage labels"
+            )
+        if coef.shape != (len(classes), compiled.width) or intercept.shape != (len(classes),):
             raise ModelLoadError("the model's coefficients do not match its features")
+        return cls(
+            classes=classes,
+            features=compiled,
+            weights=np.ascontiguousarray(coef.T),
+            intercept=intercept,
+            temperature=temperature,
+            directions=coef - coef.mean(axis=0, keepdims=True),
+        )
+
+    def score(self, prepared: NDArray[Any]) -> tuple[csr_matrix, NDArray[np.float64]]:
+        """The feature matrix and calibrated probabilities of prepared views."""
+        matrix = self.features.transform(prepared)
+        logits = matrix @ self.weights + self.intercept
+        probabilities: NDArray[np.float64] = softmax(logits / self.temperature, axis=1)
+        return matrix, probabilities
+
+    def explain(
+        self,
+        explainer: Explainer,
+        prepared: NDArray[Any],
+        matrix: csr_matrix,
+        row: int,
+        label: int,
+        top: int,
+    ) -> list[Term]:
+        """The words of row `row` that pushed this model toward class index `label`."""
+        start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+        columns = matrix.indices[start:stop].tolist()
+        values = dict(zip(columns, matrix.data[start:stop].tolist(), strict=True))
+        return explainer.explain(prepared[row], values, self.directions[label], top=top)
+
+
+class Classifier:
+    """A fitted pipeline together with the meta.json that describes it.
+
+    With an `invariant` pipeline (the accent-invariant model: features and classifier
+    over the same prepared views), text typed without diacritics is classified by it
+    alone and marked text by the mean of both models' probabilities (`nlp.accents`).
+    Explanations come from the model that decided: the invariant one for text typed
+    without diacritics (its stripped syllables), the main one otherwise.
+
+    Build one with `nlp.persistence.load_model`, or directly from a pipeline fitted in
+    this process. Thread-safe for prediction: it holds no mutable state.
+    """
+
+    def __init__(
+        self, pipeline: Pipeline, meta: Mapping[str, Any], invariant: Pipeline | None = None
+    ) -> None:
+        """Check that `pipeline` (and `invariant`) are fitted over the six labels."""
+        try:
+            main_steps = (pipeline.named_steps["features"], pipeline.named_steps["clf"])
+            invariant_steps = (
+                None
+                if invariant is None
+                else (invariant.named_steps["features"], invariant.named_steps["clf"])
+            )
+        except (AttributeError, KeyError, TypeError) as error:
+            raise ModelLoadError(f"not a fitted triage pipeline: {error}") from error
+        self._main: Final = LinearModel.from_steps(*main_steps)
+        self._invariant: Final = (
+            None if invariant_steps is None else LinearModel.from_steps(*invariant_steps)
+        )
+        if self._invariant is not None and self._invariant.classes != self._main.classes:
+            raise ModelLoadError(
+                f"the invariant model's labels {list(self._invariant.classes)} differ from "
+                f"{list(self._main.classes)}"
+            )
         self.pipeline: Final = pipeline
+        self.invariant: Final = invariant
         self.meta: Final = dict(meta)
-        self._classes: Final = classes
-        self._features: Final = features
-        self._weights: Final = np.ascontiguousarray(coef.T)
-        self._intercept: Final = intercept
-        self._temperature: Final = temperature
-        self._directions: Final = coef - coef.mean(axis=0, keepdims=True)
-        self._explainer: Final = Explainer(features.branches)
+        self._classes: Final = self._main.classes
+        self._main_explainer: Final = Explainer(self._main.features.branches)
+        self._invariant_explainer: Final = (
+            None if self._invariant is None else Explainer(self._invariant.features.branches)
+        )
 
     @property
     def version(self) -> str:
@@ -105,21 +187,29 @@ class Classifier:
         if not texts:
             return []
         prepared = self.pipeline.named_steps["prep"].transform(texts)
-        matrix = self._features.transform(prepared)
-        logits = matrix @ self._weights + self._intercept
-        probabilities = softmax(logits / self._temperature, axis=1)
+        matrix, probabilities = self._main.score(prepared)
+        unaccented = np.zeros(len(texts), dtype=bool)
+        invariant_matrix = matrix
+        if self._invariant is not None:
+            unaccented = np.asarray([is_unaccented(text) for text in texts], dtype=bool)
+            invariant_matrix, invariant_probabilities = self._invariant.score(prepared)
+            probabilities = combine_probabilities(
+                probabilities, invariant_probabilities, unaccented
+            )
         predictions: list[Prediction] = []
         for i, row in enumerate(probabilities):
             best = int(np.argmax(row))
             scores = {label: float(row[self._classes.index(label)]) for label in LABELS}
             terms: list[Term] = []
             if explain > 0:
-                start, stop = matrix.indptr[i], matrix.indptr[i + 1]
-                columns = matrix.indices[start:stop].tolist()
-                values = dict(zip(columns, matrix.data[start:stop].tolist(), strict=True))
-                terms = self._explainer.explain(
-                    prepared[i, WORDS_COLUMN], values, self._directions[best], top=explain
-                )
+                if unaccented[i] and self._invariant is not None and self._invariant_explainer:
+                    terms = self._invariant.explain(
+                        self._invariant_explainer, prepared, invariant_matrix, i, best, explain
+                    )
+                else:
+                    terms = self._main.explain(
+                        self._main_explainer, prepared, matrix, i, best, explain
+                    )
             predictions.append(
                 Prediction(
                     label=self._classes[best],

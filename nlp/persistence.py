@@ -1,5 +1,8 @@
 """A model is a folder: `pipeline.joblib` plus the `meta.json` that describes it.
 
+A model may also hold `invariant.joblib`, the accent-invariant second pipeline (see
+`nlp.accents`); meta.json then records its sha256 too, and models without it still load.
+
 meta.json records what made the model (data fingerprint, parameters, library versions)
 and the sha256 of the pipeline file. Loading reads and checks meta.json before touching
 the pickle, so a truncated, foreign or mismatched model is refused with a message that
@@ -27,6 +30,7 @@ from nlp.model import Classifier
 MODEL_FORMAT: Final = "triage-model"
 FORMAT_VERSION: Final = 1
 PIPELINE_FILE: Final = "pipeline.joblib"
+INVARIANT_FILE: Final = "invariant.joblib"
 META_FILE: Final = "meta.json"
 _REQUIRED_META: Final = ("format", "format_version", "version", "labels", "pipeline_sha256")
 
@@ -66,6 +70,7 @@ def save_model(
     models_dir: Path,
     version: str,
     write_extra: Callable[[Path, dict[str, Any]], None] | None = None,
+    invariant: Pipeline | None = None,
 ) -> Path:
     """Write a model folder `models_dir/version` atomically and return its path.
 
@@ -81,6 +86,7 @@ def save_model(
         version: the new folder's name; must not exist yet.
         write_extra: called with the staging folder and the full meta to add files of the
             caller's own (a model card) before the folder is made final.
+        invariant: the fitted accent-invariant pipeline, saved beside the main one.
 
     Raises:
         FileExistsError: a model with that version already exists.
@@ -94,6 +100,10 @@ def save_model(
     try:
         pipeline_path = staging / PIPELINE_FILE
         joblib.dump(pipeline, pipeline_path)
+        extra_files: dict[str, Any] = {}
+        if invariant is not None:
+            joblib.dump(invariant, staging / INVARIANT_FILE)
+            extra_files["invariant_sha256"] = file_sha256(staging / INVARIANT_FILE)
         full_meta = {
             "format": MODEL_FORMAT,
             "format_version": FORMAT_VERSION,
@@ -102,6 +112,7 @@ def save_model(
             "labels": list(LABELS),
             "versions": library_versions(),
             "pipeline_sha256": file_sha256(pipeline_path),
+            **extra_files,
         }
         meta_path = staging / META_FILE
         meta_path.write_text(json.dumps(full_meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -175,6 +186,28 @@ def check_compatible(meta: Mapping[str, Any]) -> None:
         raise IncompatibleModelError(f"the model's labels {meta.get('labels')} are not {LABELS}")
 
 
+def _load_pipeline(path: Path, sha256: str) -> Pipeline:
+    """Unpickle one pipeline file once its sha256 matches the one meta.json recorded.
+
+    Raises:
+        ModelLoadError: the file is missing, does not match, or does not hold a pipeline.
+    """
+    if not path.is_file():
+        raise ModelLoadError(f"{path.parent} has no {path.name}")
+    if file_sha256(path) != sha256:
+        raise ModelLoadError(
+            f"{path} does not match the sha256 in {META_FILE}: "
+            "the file is truncated, corrupt or was replaced"
+        )
+    try:
+        pipeline = joblib.load(path)
+    except Exception as error:  # unpickling can fail in many ways; all mean "corrupt"
+        raise ModelLoadError(f"{path} cannot be loaded: {error}") from error
+    if not isinstance(pipeline, Pipeline):
+        raise ModelLoadError(f"{path} holds a {type(pipeline).__name__}, not a pipeline")
+    return pipeline
+
+
 def load_model(model_dir: Path) -> Classifier:
     """Load a model folder after checking its meta.json, versions and pipeline checksum.
 
@@ -187,18 +220,8 @@ def load_model(model_dir: Path) -> Classifier:
     """
     meta = read_meta(model_dir)
     check_compatible(meta)
-    pipeline_path = model_dir / PIPELINE_FILE
-    if not pipeline_path.is_file():
-        raise ModelLoadError(f"{model_dir} has no {PIPELINE_FILE}")
-    if file_sha256(pipeline_path) != meta["pipeline_sha256"]:
-        raise ModelLoadError(
-            f"{pipeline_path} does not match the sha256 in {META_FILE}: "
-            "the file is truncated, corrupt or was replaced"
-        )
-    try:
-        pipeline = joblib.load(pipeline_path)
-    except Exception as error:  # unpickling can fail in many ways; all mean "corrupt"
-        raise ModelLoadError(f"{pipeline_path} cannot be loaded: {error}") from error
-    if not isinstance(pipeline, Pipeline):
-        raise ModelLoadError(f"{pipeline_path} holds a {type(pipeline).__name__}, not a pipeline")
-    return Classifier(pipeline, meta)
+    pipeline = _load_pipeline(model_dir / PIPELINE_FILE, meta["pipeline_sha256"])
+    invariant = None
+    if "invariant_sha256" in meta:
+        invariant = _load_pipeline(model_dir / INVARIANT_FILE, meta["invariant_sha256"])
+    return Classifier(pipeline, meta, invariant)

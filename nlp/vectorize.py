@@ -34,6 +34,7 @@ _VIEW_COLUMNS: Final = {
     "words": WORDS_COLUMN,
     "chars": CHARS_COLUMN,
     "chars_accented": ACCENTED_COLUMN,
+    "syllables": CHARS_COLUMN,
 }
 
 

@@ -117,6 +117,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         data_files=files,
         target_precision=args.target_precision,
         compare=args.compare,
+        accent_invariant=args.accent_invariant,
     )
     if trained.comparison:
         print("Candidates by cross-validated macro-F1:")
@@ -373,6 +374,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--compare",
         action="store_true",
         help="cross-validate the candidate pipelines first and keep the best (several minutes)",
+    )
+    train.add_argument(
+        "--no-accent-invariant",
+        dest="accent_invariant",
+        action="store_false",
+        help="train the main model only, without the accent-invariant second model",
     )
     train.set_defaults(handler=cmd_train)
 

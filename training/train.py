@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.pipeline import Pipeline
 
+from nlp.accents import combine_probabilities, is_unaccented
 from nlp.calibration import fit_temperature
-from nlp.features import PipelineParams, build_pipeline
+from nlp.features import INVARIANT_PARAMS, PipelineParams, build_pipeline
 from nlp.labels import LABELS
 from nlp.persistence import save_model
 from nlp.registry import promote, promoted_version
-from training.corpus import PreparedCorpus, cross_validate, prepare_corpus
+from training.corpus import HeldOut, PreparedCorpus, cross_validate, prepare_corpus
 from training.data import Record
 from training.metrics import compute_metrics
 from training.model_card import write_model_card
@@ -52,6 +54,45 @@ class TrainResult:
     comparison: list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class HeldOutRoutes:
+    """Held-out probabilities of the model as it routes: main model, or both combined."""
+
+    probabilities: NDArray[np.float64]
+    raw_probabilities: NDArray[np.float64]
+    invariant: dict[str, Any]
+
+
+def held_out_routes(
+    texts: Sequence[str],
+    main: HeldOut,
+    temperature: float,
+    invariant: HeldOut | None,
+    invariant_temperature: float,
+) -> HeldOutRoutes:
+    """Combine the two models' out-of-fold predictions the way `Classifier.predict` does.
+
+    Without an invariant model, the main model's probabilities are returned as they are.
+    `raw_probabilities` use temperature 1 for both models (for the ECE before calibration).
+    """
+    if invariant is None:
+        return HeldOutRoutes(main.probabilities(temperature), main.probabilities(1.0), {})
+    unaccented = np.asarray([is_unaccented(text) for text in texts], dtype=bool)
+    probabilities = combine_probabilities(
+        main.probabilities(temperature), invariant.probabilities(invariant_temperature), unaccented
+    )
+    raw = combine_probabilities(main.probabilities(1.0), invariant.probabilities(1.0), unaccented)
+    labels = [main.classes[i] for i in main.y_index]
+    summary = {
+        "params": INVARIANT_PARAMS.to_dict(),
+        "temperature": round(invariant_temperature, 4),
+        "unaccented_rows": int(unaccented.sum()),
+        "cv_macro_f1_main_alone": compute_metrics(labels, main.predicted())["macro_f1"],
+        "cv_macro_f1_invariant_alone": compute_metrics(labels, invariant.predicted())["macro_f1"],
+    }
+    return HeldOutRoutes(probabilities, raw, summary)
+
+
 def data_fingerprint(records: Sequence[Record]) -> str:
     """sha256 of the (text, label) pairs, independent of file order and names."""
     digest = hashlib.sha256()
@@ -79,7 +120,10 @@ def check_trainable(labels: Sequence[str], folds: int) -> None:
 def fit_final(
     corpus: PreparedCorpus, params: PipelineParams, seed: int, temperature: float
 ) -> Pipeline:
-    """Fit on every row (and its stripped copy) and attach the calibration temperature."""
+    """Fit on every row (and its stripped copy) and attach the calibration temperature.
+
+    The result starts with the preprocessing step; `[1:]` of it reads prepared views.
+    """
     pipeline = build_pipeline(params, seed)
     X, y = corpus.rows(np.arange(len(corpus.labels)), params.augment_stripped)
     fitted = pipeline[1:].fit(X, y)
@@ -107,6 +151,7 @@ def train_model(
     data_files: Sequence[str] = (),
     target_precision: float = DEFAULT_TARGET_PRECISION,
     compare: bool = False,
+    accent_invariant: bool = True,
 ) -> TrainResult:
     """Cross-validate, calibrate, fit on everything, save a new version, promote the first.
 
@@ -125,6 +170,10 @@ def train_model(
         target_precision: precision that complaints routed without review must reach.
         compare: cross-validate every candidate in `training.selection.CANDIDATES` first
             and train the best one (its `params` then replace the given ones).
+        accent_invariant: also train the accent-invariant model (`INVARIANT_PARAMS`),
+            which decides text typed without diacritics and is averaged with the main
+            model for marked text; metrics, calibration and threshold are of the two
+            combined.
 
     Raises:
         TrainingDataError: too little data for `folds`-fold cross-validation.
@@ -144,11 +193,22 @@ def train_model(
         params = scores[0].params
         progress.say(f"Best by cross-validation: {scores[0].name}")
     held_out = cross_validate(corpus, params, folds, seed, progress)
-    cv_metrics = compute_metrics(labels, held_out.predicted())
     temperature = fit_temperature(held_out.logits, held_out.y_index)
-    correct = (np.argmax(held_out.logits, axis=1) == held_out.y_index).tolist()
-    raw_confidence = held_out.probabilities(1.0).max(axis=1).tolist()
-    confidence = held_out.probabilities(temperature).max(axis=1).tolist()
+    invariant_held_out, invariant_temperature = None, 1.0
+    if accent_invariant:
+        progress.say("Accent-invariant model")
+        invariant_held_out = cross_validate(corpus, INVARIANT_PARAMS, folds, seed, progress)
+        invariant_temperature = fit_temperature(
+            invariant_held_out.logits, invariant_held_out.y_index
+        )
+    routes = held_out_routes(
+        texts, held_out, temperature, invariant_held_out, invariant_temperature
+    )
+    predicted = np.argmax(routes.probabilities, axis=1)
+    cv_metrics = compute_metrics(labels, [held_out.classes[i] for i in predicted])
+    correct = (predicted == held_out.y_index).tolist()
+    raw_confidence = routes.raw_probabilities.max(axis=1).tolist()
+    confidence = routes.probabilities.max(axis=1).tolist()
     threshold = choose_review_threshold(confidence, correct, target_precision)
     calibration = {
         "method": "temperature",
@@ -164,6 +224,9 @@ def train_model(
     }
     with progress.step("Fitting the final model on all rows") as report:
         final = fit_final(corpus, params, seed, temperature)
+        invariant = None
+        if accent_invariant:
+            invariant = fit_final(corpus, INVARIANT_PARAMS, seed, invariant_temperature)[1:]
         report(1, 1)
     version = new_version(models_dir)
     meta = {
@@ -174,6 +237,7 @@ def train_model(
         "calibration": calibration,
         "review": review,
         "review_threshold": round(threshold, 4),
+        "accent_invariant": routes.invariant,
         "selection": comparison,
         "training_data": {
             "sha256": data_fingerprint(records),
@@ -182,7 +246,9 @@ def train_model(
             "label_counts": dict(Counter(labels)),
         },
     }
-    path = save_model(final, meta, models_dir, version, write_extra=write_model_card)
+    path = save_model(
+        final, meta, models_dir, version, write_extra=write_model_card, invariant=invariant
+    )
     is_first = promoted_version(models_dir) is None
     if is_first:
         promote(models_dir, version, reason="first model trained")

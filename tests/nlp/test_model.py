@@ -8,6 +8,7 @@ from nlp.errors import InvalidInputError
 from nlp.features import prepare_text
 from nlp.labels import LABELS
 from nlp.model import Classifier
+from nlp.normalize import strip_accents
 
 FLOOD = "Đường Láng ngập sâu sau mưa, xe chết máy hàng loạt"
 
@@ -93,3 +94,32 @@ def test_model_batch_keeps_order(classifier: Classifier) -> None:
     singles = [classifier.predict_one(text) for text in texts]
     assert [p.label for p in batch] == [p.label for p in singles]
     assert batch[0].scores == pytest.approx(batch[2].scores)
+
+
+def test_model_text_typed_without_marks_is_decided_by_the_invariant_model(
+    classifier: Classifier,
+) -> None:
+    assert classifier.invariant is not None
+    text = "duong lang ngap sau sau mua, xe chet may hang loat"
+    prepared = classifier.pipeline.named_steps["prep"].transform([text])
+    expected = classifier.invariant.predict_proba(prepared)[0]
+    scores = classifier.predict_one(text).scores
+    classes = list(classifier.invariant.named_steps["clf"].classes_)
+    assert [scores[label] for label in classes] == pytest.approx(expected.tolist())
+
+
+def test_model_marked_and_stripped_text_agree_on_a_plain_flood_report(
+    classifier: Classifier,
+) -> None:
+    stripped = classifier.predict_one("Duong Lang ngap sau sau mua, xe chet may hang loat")
+    assert stripped.label == classifier.predict_one(FLOOD).label == "flooding"
+
+
+def test_text_typed_without_diacritics_is_explained_by_its_own_syllables(
+    classifier: Classifier,
+) -> None:
+    prediction = classifier.predict_one("duong ngap sau qua, nuoc tran vao nha, xe chet may")
+    assert prediction.label == "flooding"
+    terms = [term.term for term in prediction.explanation]
+    assert "ngap" in terms
+    assert all(term == strip_accents(term) for term in terms)

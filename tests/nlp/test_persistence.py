@@ -9,7 +9,14 @@ import pytest
 
 from nlp.errors import IncompatibleModelError, ModelLoadError
 from nlp.model import Classifier
-from nlp.persistence import META_FILE, PIPELINE_FILE, file_sha256, load_model, save_model
+from nlp.persistence import (
+    INVARIANT_FILE,
+    META_FILE,
+    PIPELINE_FILE,
+    file_sha256,
+    load_model,
+    save_model,
+)
 
 SAMPLES = ["Đường Láng ngập sâu sau mưa", "rác thải bốc mùi hôi thối", "tắc đường kinh khủng"]
 
@@ -30,10 +37,35 @@ def _edit_meta(folder: Path, **changes: object) -> None:
 def test_persistence_save_load_predict_gives_the_same_answers(
     classifier: Classifier, tmp_path: Path
 ) -> None:
-    path = save_model(classifier.pipeline, {"name": "copy"}, tmp_path, "v1")
+    path = save_model(
+        classifier.pipeline, {"name": "copy"}, tmp_path, "v1", invariant=classifier.invariant
+    )
     reloaded = load_model(path)
-    for text in SAMPLES:
+    assert reloaded.invariant is not None
+    for text in [*SAMPLES, "duong lang ngap sau sau mua"]:
         assert reloaded.predict_one(text).scores == classifier.predict_one(text).scores
+
+
+def test_persistence_loads_a_model_without_the_invariant_pipeline(
+    classifier: Classifier, tmp_path: Path
+) -> None:
+    path = save_model(classifier.pipeline, {"name": "main only"}, tmp_path, "v1")
+    assert not (path / INVARIANT_FILE).exists()
+    reloaded = load_model(path)
+    assert reloaded.invariant is None
+    assert reloaded.predict_one(SAMPLES[0]).label in classifier.meta["labels"]
+
+
+def test_persistence_refuses_a_replaced_invariant_pipeline(model_copy: Path) -> None:
+    (model_copy / INVARIANT_FILE).write_bytes(b"not a pickle at all")
+    with pytest.raises(ModelLoadError, match="does not match the sha256"):
+        load_model(model_copy)
+
+
+def test_persistence_refuses_a_missing_invariant_pipeline(model_copy: Path) -> None:
+    (model_copy / INVARIANT_FILE).unlink()
+    with pytest.raises(ModelLoadError, match=f"no {INVARIANT_FILE}"):
+        load_model(model_copy)
 
 
 def test_persistence_meta_records_what_made_the_model(model_dir: Path) -> None:
@@ -42,6 +74,8 @@ def test_persistence_meta_records_what_made_the_model(model_dir: Path) -> None:
         assert key in meta
     assert meta["training_data"]["sha256"]
     assert meta["pipeline_sha256"] == file_sha256(model_dir / PIPELINE_FILE)
+    assert meta["invariant_sha256"] == file_sha256(model_dir / INVARIANT_FILE)
+    assert meta["accent_invariant"]["params"]["syllable_ngram_max"] == 2
     assert {"python", "scikit_learn", "underthesea"} <= set(meta["versions"])
 
 

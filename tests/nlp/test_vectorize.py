@@ -7,13 +7,15 @@ import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlp.features import ComplaintPreprocessor, PipelineParams, build_features
+from nlp.accents import combine_probabilities, is_unaccented
+from nlp.features import INVARIANT_PARAMS, ComplaintPreprocessor, PipelineParams, build_features
 from nlp.model import Classifier
 from nlp.vectorize import CompiledFeatures, char_wb_ngrams
 from training.data import Record
 
 PARAMS = {
     "default": PipelineParams(),
+    "accent-invariant": INVARIANT_PARAMS,
     "words 1-2, stripped chars": replace(PipelineParams(), word_ngram_max=2, chars="stripped"),
     "chars both": replace(PipelineParams(), words=False, chars="both"),
 }
@@ -45,7 +47,13 @@ def test_classifier_probabilities_equal_the_pipeline(
     classifier: Classifier, small_records: list[Record]
 ) -> None:
     texts = [record.text for record in small_records[::7]] + EXTRA_TEXTS
-    expected = classifier.pipeline.predict_proba(texts)
+    assert classifier.invariant is not None, "the default model has an accent-invariant part"
+    prepared = classifier.pipeline.named_steps["prep"].transform(texts)
+    expected = combine_probabilities(
+        classifier.pipeline.predict_proba(texts),
+        classifier.invariant.predict_proba(prepared),
+        np.array([is_unaccented(text) for text in texts]),
+    )
     predictions = classifier.predict(texts, explain=0)
     order = list(classifier.pipeline.classes_)
     got = np.array([[p.scores[label] for label in order] for p in predictions])
