@@ -23,10 +23,10 @@ from typing import Final
 
 import joblib
 
-#: How many distinct token windows (one, two or three tokens) each window size remembers
-#: before starting over: enough for the syllables and common pairs of a day's
-#: complaints, small enough (tens of MB) that a long-running worker stays bounded.
-WINDOW_CACHE_SIZE: Final = 60_000
+#: How many token windows (of one, two or three tokens) each window size keeps per cache
+#: generation: the syllables and common phrases of complaints stay, and a long-running
+#: worker's memory stays bounded (tens of MB at most).
+WINDOW_CACHE_SIZE: Final = 40_000
 
 _MODEL_FOLDER: Final = "ws_crf_vlsp2013_20230727"
 _TEMPLATE_RE: Final = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
@@ -105,6 +105,38 @@ class _Span:
     templates: tuple[tuple[str, Callable[[str], str]], ...]
 
 
+class _WindowCache:
+    """A bounded memo of window weights that keeps what is used often.
+
+    Two generations: new entries go to the current one; when it is full it becomes the
+    previous one (the older one is dropped), and a hit in the previous generation moves
+    back to the current one. Common windows survive, memory stays under two generations,
+    and no lock is needed: each step is one dict operation, atomic under the GIL.
+    """
+
+    def __init__(self, size: int = WINDOW_CACHE_SIZE) -> None:
+        """Keep at most `size` entries per generation."""
+        self._size = size
+        self._current: dict[tuple[str, ...], tuple[Weights, ...]] = {}
+        self._previous: dict[tuple[str, ...], tuple[Weights, ...]] = {}
+
+    def get(self, window: tuple[str, ...]) -> tuple[Weights, ...] | None:
+        """The remembered weights of `window`, or None."""
+        found = self._current.get(window)
+        if found is None:
+            found = self._previous.get(window)
+            if found is not None:
+                self.put(window, found)
+        return found
+
+    def put(self, window: tuple[str, ...], weights: tuple[Weights, ...]) -> None:
+        """Remember `weights` for `window`, turning over generations when full."""
+        if len(self._current) >= self._size:
+            self._previous = self._current
+            self._current = {}
+        self._current[window] = weights
+
+
 class CrfSegmenter:
     """Word segmentation with underthesea's CRF model; see the module docstring."""
 
@@ -139,7 +171,14 @@ class CrfSegmenter:
             high = int(match.group(2)) if match.group(2) is not None else low
             groups.setdefault((low, high), []).append((template, attribute[match.group(3)]))
         spans = [_Span(low, high, tuple(group)) for (low, high), group in groups.items()]
-        self._state: Final = state
+        # One table per template, keyed by the attribute's value: no feature string is
+        # built per token, and a value the model never saw costs one lookup.
+        tables: dict[str, dict[str, Weights]] = {template: {} for template in templates}
+        for key, weights in state.items():
+            template, _, value = key.partition("=")
+            if template in tables:
+                tables[template][value] = weights
+        self._tables: Final = tables
         self._begin: Final = labels.index(_BEGIN)
         self._transitions: Final = transitions
         self._spans: Final = tuple(spans)
@@ -152,31 +191,39 @@ class CrfSegmenter:
             width: tuple(span for span in spans if span.high - span.low + 1 == width)
             for width in sorted({span.high - span.low + 1 for span in spans})
         }
-        self._caches: Final[dict[int, dict[tuple[str, ...], tuple[Weights, ...]]]] = {
-            width: {} for width in self._widths
-        }
+        self._caches: Final = {width: _WindowCache() for width in self._widths}
 
-    def _sum(self, span: _Span, value: str, transform: bool = False) -> Weights:
-        """The summed (label 0, label 1) weights of every template of `span` on `value`."""
+    def _sum(self, span: _Span, value: str) -> Weights:
+        """The summed (label 0, label 1) weights of `span`'s templates if all read `value`.
+
+        Used for the "BOS" and "EOS" values that templates reaching past an end read.
+        """
         first = second = 0.0
-        for template, function in span.templates:
-            weights = self._state.get(f"{template}={function(value) if transform else value}")
+        for template, _ in span.templates:
+            weights = self._tables[template].get(value)
             if weights is not None:
                 first += weights[0]
                 second += weights[1]
         return first, second
 
     def _window(self, width: int, window: tuple[str, ...]) -> tuple[Weights, ...]:
-        """The weights of every `width`-token span on `window`, remembered."""
-        cache = self._caches[width]
-        found = cache.get(window)
-        if found is None:
-            if len(cache) >= WINDOW_CACHE_SIZE:
-                cache.clear()
-            value = " ".join(window)
-            found = tuple(self._sum(span, value, transform=True) for span in self._widths[width])
-            cache[window] = found
-        return found
+        """The weights of every `width`-token span on `window` (not cached here)."""
+        value = " ".join(window)
+        # The spans of one width read the same tokens: compute each attribute once.
+        attributes: dict[Callable[[str], str], str] = {}
+        sums: list[Weights] = []
+        for span in self._widths[width]:
+            first = second = 0.0
+            for template, function in span.templates:
+                attribute = attributes.get(function)
+                if attribute is None:
+                    attribute = attributes[function] = function(value)
+                weights = self._tables[template].get(attribute)
+                if weights is not None:
+                    first += weights[0]
+                    second += weights[1]
+            sums.append((first, second))
+        return tuple(sums)
 
     def _scores(self, tokens: Sequence[str]) -> tuple[list[float], list[float]]:
         """Each token's state score for label 0 and for label 1, in the model's order."""
@@ -185,10 +232,14 @@ class CrfSegmenter:
         second = [0.0] * count
         for width, spans in self._widths.items():
             lows = [span.low for span in spans]
+            cache = self._caches[width]
             for start in range(count - width + 1):
-                for low, weights in zip(
-                    lows, self._window(width, tuple(tokens[start : start + width])), strict=True
-                ):
+                window = tuple(tokens[start : start + width])
+                sums = cache.get(window)
+                if sums is None:
+                    sums = self._window(width, window)
+                    cache.put(window, sums)
+                for low, weights in zip(lows, sums, strict=True):
                     position = start - low
                     if 0 <= position < count:
                         first[position] += weights[0]

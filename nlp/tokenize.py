@@ -39,10 +39,11 @@ def warm_up() -> None:
     with _load_lock:
         if _loaded.is_set():
             return
-        from underthesea import word_tokenize
-
-        word_tokenize("Đường Láng ngập sâu sau mưa", format="text")
         _segmenter = load_segmenter()
+        if _segmenter is None:
+            from underthesea import word_tokenize
+
+            word_tokenize("Đường Láng ngập sâu sau mưa", format="text")
         _loaded.set()
 
 
