@@ -23,7 +23,13 @@ from scipy.sparse import csr_matrix
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlp.features import ACCENTED_COLUMN, CHARS_COLUMN, TOKEN_PATTERN, WORDS_COLUMN
+from nlp.features import (
+    ACCENTED_COLUMN,
+    CHARS_COLUMN,
+    TOKEN_PATTERN,
+    WORDS_COLUMN,
+    char_wb_ngrams,
+)
 
 #: How many distinct words each view remembers the n-gram columns of. Vietnamese is
 #: written in syllables, and a few thousand of them cover almost all complaint text.
@@ -36,27 +42,6 @@ _VIEW_COLUMNS: Final = {
     "chars_accented": ACCENTED_COLUMN,
     "syllables": CHARS_COLUMN,
 }
-
-
-def char_wb_ngrams(word: str, low: int, high: int) -> list[str]:
-    """The character n-grams scikit-learn's "char_wb" analyzer makes from one word.
-
-    The word is padded with a space on each side; a word shorter than n yields itself
-    once and ends the loop, as in scikit-learn.
-
-    Examples:
-        >>> char_wb_ngrams("ổ", 2, 4)
-        [' ổ', 'ổ ', ' ổ ']
-    """
-    padded = f" {word} "
-    size = len(padded)
-    grams: list[str] = []
-    for n in range(low, high + 1):
-        if n >= size:
-            grams.append(padded)
-            break
-        grams.extend(padded[i : i + n] for i in range(size - n + 1))
-    return grams
 
 
 def _supported(vectorizer: TfidfVectorizer) -> bool:

@@ -1,23 +1,31 @@
 """Preparing a training corpus once, and cross-validating pipelines on it.
 
 Word segmentation is by far the costliest step, so every text (and its accent-stripped
-copy) is prepared once, in parallel when there are many, and every fold of every
-cross-validation reuses the prepared views.
+copy) is prepared once, in parallel when there are many. Each pipeline's TF-IDF features
+are then built once over all of it, and the folds of cross-validation fit only the
+classifier, in parallel processes when the corpus is large.
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
 from scipy.special import softmax
 from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
 from sklearn.model_selection import StratifiedKFold
 
-from nlp.features import ComplaintPreprocessor, PipelineParams, build_pipeline
+from nlp.features import (
+    ComplaintPreprocessor,
+    PipelineParams,
+    build_classifier,
+    build_features,
+)
 from nlp.normalize import strip_accents
 from training.progress import Progress
 
@@ -123,25 +131,90 @@ class HeldOut:
         return [self.classes[i] for i in np.argmax(self.logits, axis=1)]
 
 
+@dataclass(frozen=True)
+class Vectorized:
+    """A prepared corpus as TF-IDF rows, from a feature union fitted once on all its text.
+
+    Rows of `matrix` are the corpus's rows, then (when `augment`) their stripped copies.
+    Fitting the vocabulary and IDF weights on every text (no labels are involved) rather
+    than once per fold costs a fraction of a point of optimism in cross-validation and
+    saves re-analysing every text five times; the final model reuses the same union.
+    """
+
+    corpus: PreparedCorpus
+    features: ColumnTransformer
+    matrix: csr_matrix
+    augment: bool
+
+    def rows(self, indices: NDArray[np.int_]) -> tuple[csr_matrix, NDArray[np.str_]]:
+        """The feature rows and labels of `indices`, with their stripped copies if augmented."""
+        corpus = self.corpus
+        if not self.augment or len(corpus.stripped_source) == 0:
+            return self.matrix[indices], corpus.labels[indices]
+        copies = np.flatnonzero(np.isin(corpus.stripped_source, indices))
+        chosen = np.concatenate([indices, len(corpus.labels) + copies])
+        labels = np.concatenate(
+            [corpus.labels[indices], corpus.labels[corpus.stripped_source[copies]]]
+        )
+        return self.matrix[chosen], labels
+
+
+def vectorize(corpus: PreparedCorpus, params: PipelineParams, progress: Progress) -> Vectorized:
+    """Fit `params`' feature union on every text of `corpus` (and copies) and transform it."""
+    augment = params.augment_stripped and len(corpus.stripped_source) > 0
+    views = np.concatenate([corpus.views, corpus.stripped_views]) if augment else corpus.views
+    with progress.step(f"Building features of {len(views)} texts") as report:
+        features = build_features(params)
+        matrix = features.fit_transform(views).tocsr()
+        report(1, 1)
+    return Vectorized(corpus, features, matrix, augment)
+
+
+def _fold_logits(
+    classifier: Any, X: csr_matrix, y: NDArray[np.str_], held_out: csr_matrix
+) -> NDArray[np.float64]:
+    """Fit a fresh copy of `classifier` on one fold and score the held-out rows."""
+    scores = np.asarray(clone(classifier).fit(X, y).decision_function(held_out))
+    logits: NDArray[np.float64] = scores if scores.ndim == 2 else np.column_stack([-scores, scores])
+    return logits
+
+
 def cross_validate(
-    corpus: PreparedCorpus,
+    vectorized: Vectorized,
     params: PipelineParams,
     folds: int,
     seed: int,
     progress: Progress,
+    n_jobs: int | None = None,
 ) -> HeldOut:
-    """Out-of-fold logits from stratified k-fold; stripped copies join training folds only."""
-    y = corpus.labels
+    """Out-of-fold logits from stratified k-fold; stripped copies join training folds only.
+
+    Folds are fitted in parallel worker processes when the corpus is large enough to
+    pay for starting them (`n_jobs` overrides).
+    """
+    y = vectorized.corpus.labels
     classes = sorted(set(y.tolist()))
     logits = np.zeros((len(y), len(classes)), dtype=np.float64)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    model = build_pipeline(params, seed)[1:]
+    splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(y, y))
+    classifier = build_classifier(params, seed)
+    if n_jobs is None:
+        n_jobs = min(folds, os.cpu_count() or 1) if len(y) >= _PARALLEL_FROM else 1
+
+    def fold_jobs() -> Iterator[tuple[Any, csr_matrix, NDArray[np.str_], csr_matrix]]:
+        for train_idx, test_idx in splits:
+            yield (classifier, *vectorized.rows(train_idx), vectorized.matrix[test_idx])
+
     with progress.step(f"{folds}-fold cross-validation") as report:
-        for fold, (train_idx, test_idx) in enumerate(splitter.split(corpus.views, y), start=1):
-            X, y_train = corpus.rows(train_idx, params.augment_stripped)
-            fitted = clone(model).fit(X, y_train)
-            scores = np.asarray(fitted.decision_function(corpus.views[test_idx]))
-            logits[test_idx] = scores if scores.ndim == 2 else np.column_stack([-scores, scores])
+        if n_jobs == 1:
+            results = (_fold_logits(*job) for job in fold_jobs())
+        else:
+            results = Parallel(n_jobs=n_jobs, return_as="generator")(
+                delayed(_fold_logits)(*job) for job in fold_jobs()
+            )
+        for fold, ((_, test_idx), fold_logits) in enumerate(
+            zip(splits, results, strict=True), start=1
+        ):
+            logits[test_idx] = fold_logits
             report(fold, folds)
     y_index = np.asarray([classes.index(label) for label in y], dtype=np.int_)
     return HeldOut(classes, logits, y_index)

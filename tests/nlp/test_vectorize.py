@@ -8,9 +8,16 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlp.accents import combine_probabilities, is_unaccented
-from nlp.features import INVARIANT_PARAMS, ComplaintPreprocessor, PipelineParams, build_features
+from nlp.features import (
+    INVARIANT_PARAMS,
+    CharNgramVectorizer,
+    ComplaintPreprocessor,
+    PipelineParams,
+    build_features,
+    char_wb_ngrams,
+)
 from nlp.model import Classifier
-from nlp.vectorize import CompiledFeatures, char_wb_ngrams
+from nlp.vectorize import CompiledFeatures
 from training.data import Record
 
 PARAMS = {
@@ -76,3 +83,15 @@ def test_a_union_with_a_foreign_view_is_refused(small_records: list[Record]) -> 
 def test_an_unfitted_union_is_refused() -> None:
     with pytest.raises(ValueError, match="not a fitted"):
         CompiledFeatures.from_union(build_features(PipelineParams()))
+
+
+def test_the_caching_char_vectorizer_gives_scikit_learns_features(
+    small_records: list[Record],
+) -> None:
+    texts = [record.text for record in small_records]
+    ours = CharNgramVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False)
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False)
+    expected = theirs.fit_transform(texts)
+    got = ours.fit_transform(texts)
+    assert ours.vocabulary_ == theirs.vocabulary_
+    np.testing.assert_allclose(got.toarray(), expected.toarray())
