@@ -179,6 +179,11 @@ def _fold_logits(
     return logits
 
 
+def _fit_all(classifier: Any, X: csr_matrix, y: NDArray[np.str_]) -> Any:
+    """Fit a fresh copy of `classifier` on every row."""
+    return clone(classifier).fit(X, y)
+
+
 def cross_validate(
     vectorized: Vectorized,
     params: PipelineParams,
@@ -192,6 +197,24 @@ def cross_validate(
     Folds are fitted in parallel worker processes when the corpus is large enough to
     pay for starting them (`n_jobs` overrides).
     """
+    held_out, _ = cross_validate_and_fit(vectorized, params, folds, seed, progress, n_jobs, False)
+    return held_out
+
+
+def cross_validate_and_fit(
+    vectorized: Vectorized,
+    params: PipelineParams,
+    folds: int,
+    seed: int,
+    progress: Progress,
+    n_jobs: int | None = None,
+    fit_all: bool = True,
+) -> tuple[HeldOut, Any]:
+    """`cross_validate`, plus (when `fit_all`) the classifier fitted on every row.
+
+    The final fit does not need the folds' results, so it runs as one more parallel
+    job beside them instead of after them.
+    """
     y = vectorized.corpus.labels
     classes = sorted(set(y.tolist()))
     logits = np.zeros((len(y), len(classes)), dtype=np.float64)
@@ -199,22 +222,37 @@ def cross_validate(
     classifier = build_classifier(params, seed)
     if n_jobs is None:
         n_jobs = min(folds, os.cpu_count() or 1) if len(y) >= _PARALLEL_FROM else 1
+    everything = np.arange(len(y))
 
-    def fold_jobs() -> Iterator[tuple[Any, csr_matrix, NDArray[np.str_], csr_matrix]]:
+    def jobs() -> Iterator[tuple[Any, ...]]:
+        if fit_all:
+            yield (_fit_all, classifier, *vectorized.rows(everything))
         for train_idx, test_idx in splits:
-            yield (classifier, *vectorized.rows(train_idx), vectorized.matrix[test_idx])
+            yield (
+                _fold_logits,
+                classifier,
+                *vectorized.rows(train_idx),
+                vectorized.matrix[test_idx],
+            )
 
-    with progress.step(f"{folds}-fold cross-validation") as report:
+    steps = folds + int(fit_all)
+    title = f"{folds}-fold cross-validation" + (" and the fit on all rows" if fit_all else "")
+    fitted = None
+    with progress.step(title) as report:
         if n_jobs == 1:
-            results = (_fold_logits(*job) for job in fold_jobs())
+            results = (job[0](*job[1:]) for job in jobs())
         else:
             results = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_fold_logits)(*job) for job in fold_jobs()
+                delayed(job[0])(*job[1:]) for job in jobs()
             )
+        outcomes = iter(results)
+        if fit_all:
+            fitted = next(outcomes)
+            report(1, steps)
         for fold, ((_, test_idx), fold_logits) in enumerate(
-            zip(splits, results, strict=True), start=1
+            zip(splits, outcomes, strict=True), start=1 + int(fit_all)
         ):
             logits[test_idx] = fold_logits
-            report(fold, folds)
+            report(fold, steps)
     y_index = np.asarray([classes.index(label) for label in y], dtype=np.int_)
-    return HeldOut(classes, logits, y_index)
+    return HeldOut(classes, logits, y_index), fitted

@@ -9,13 +9,20 @@ decides (the CLI refuses to train on a file with problems).
 import csv
 import io
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
 
+from joblib import Parallel, delayed
+
 from nlp.labels import LABELS, is_label
 from nlp.normalize import clean_text, normalize_text
+
+#: Normalising runs in worker processes from this many texts, in chunks of this size.
+_PARALLEL_FROM: Final = 20_000
+_CHUNK: Final = 2_000
 
 #: A single line longer than this is refused before it is parsed (a 100 MB line is a
 #: broken export, not a complaint).
@@ -264,6 +271,19 @@ def read_records(
     return result
 
 
+def _normalize_chunk(texts: list[str]) -> list[str]:
+    return [normalize_text(text) for text in texts]
+
+
+def normalized_texts(texts: Sequence[str]) -> list[str]:
+    """`normalize_text` of every text, on all cores when there are many."""
+    if len(texts) < _PARALLEL_FROM:
+        return _normalize_chunk(list(texts))
+    chunks = [list(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+    parts = Parallel(n_jobs=os.cpu_count() or 1)(delayed(_normalize_chunk)(c) for c in chunks)
+    return [text for part in parts for text in part]
+
+
 def find_duplicates(records: Sequence[Record]) -> list[Problem]:
     """Rows whose normalised text repeats an earlier row's, with both places named.
 
@@ -272,8 +292,7 @@ def find_duplicates(records: Sequence[Record]) -> list[Problem]:
     """
     first_seen: dict[str, Record] = {}
     problems: list[Problem] = []
-    for record in records:
-        key = normalize_text(record.text)
+    for record, key in zip(records, normalized_texts([r.text for r in records]), strict=True):
         earlier = first_seen.get(key)
         if earlier is None:
             first_seen[key] = record

@@ -4,8 +4,10 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Final
 
@@ -19,12 +21,17 @@ from nlp.features import (
     INVARIANT_PARAMS,
     ComplaintPreprocessor,
     PipelineParams,
-    build_classifier,
 )
 from nlp.labels import LABELS
 from nlp.persistence import save_model
 from nlp.registry import promote, promoted_version
-from training.corpus import HeldOut, Vectorized, cross_validate, prepare_corpus, vectorize
+from training.corpus import (
+    HeldOut,
+    PreparedCorpus,
+    cross_validate_and_fit,
+    prepare_corpus,
+    vectorize,
+)
 from training.data import Record
 from training.metrics import compute_metrics
 from training.model_card import write_model_card
@@ -107,6 +114,8 @@ def data_fingerprint(records: Sequence[Record]) -> str:
     return digest.hexdigest()
 
 
+#: From this many rows, the accent-invariant model trains in a second process.
+_BACKGROUND_FROM: Final = 3000
 #: From this many rows, three folds replace five: each held-out third still holds
 #: thousands of rows per label, and training takes half the time.
 LARGE_CORPUS_ROWS: Final = 50_000
@@ -132,24 +141,42 @@ def check_trainable(labels: Sequence[str], folds: int) -> None:
         )
 
 
-def fit_final(
-    vectorized: Vectorized, params: PipelineParams, seed: int, temperature: float
-) -> Pipeline:
-    """Fit on every row (and its stripped copy) and attach the calibration temperature.
+@dataclass(frozen=True)
+class TrainedPart:
+    """One pipeline trained on a prepared corpus: held-out logits, temperature, final fit."""
 
-    The features are the union already fitted on all rows. The result starts with the
-    preprocessing step; `[1:]` of it reads prepared views.
+    held_out: HeldOut
+    temperature: float
+    pipeline: Pipeline
+
+
+def train_part(
+    corpus: PreparedCorpus,
+    params: PipelineParams,
+    folds: int,
+    seed: int,
+    n_jobs: int | None,
+    progress: Progress | None = None,
+) -> TrainedPart:
+    """Cross-validate `params` on `corpus`, fit its temperature, then fit it on every row.
+
+    A top-level function so that it can run in another process (`n_jobs` is then 1).
     """
-    X, y = vectorized.rows(np.arange(len(vectorized.corpus.labels)))
-    classifier = build_classifier(params, seed).fit(X, y)
+    progress = progress or Progress(enabled=False)
+    vectors = vectorize(corpus, params, progress)
+    held_out, classifier = cross_validate_and_fit(
+        vectors, params, folds, seed, progress, n_jobs=n_jobs
+    )
+    temperature = fit_temperature(held_out.logits, held_out.y_index)
     classifier.set_params(temperature=temperature)
-    return Pipeline(
+    pipeline = Pipeline(
         [
             ("prep", ComplaintPreprocessor()),
-            ("features", vectorized.features),
+            ("features", vectors.features),
             ("clf", classifier),
         ]
     )
+    return TrainedPart(held_out, temperature, pipeline)
 
 
 def new_version(models_dir: Path, now: datetime | None = None) -> str:
@@ -214,20 +241,24 @@ def train_model(
         comparison = [score.to_dict() for score in scores]
         params = scores[0].params
         progress.say(f"Best by cross-validation: {scores[0].name}")
-    main_vectors = vectorize(corpus, params, progress)
-    held_out = cross_validate(main_vectors, params, folds, seed, progress)
-    temperature = fit_temperature(held_out.logits, held_out.y_index)
-    invariant_held_out, invariant_temperature = None, 1.0
-    invariant_vectors = None
-    if accent_invariant:
-        progress.say("Accent-invariant model")
-        invariant_vectors = vectorize(corpus, INVARIANT_PARAMS, progress)
-        invariant_held_out = cross_validate(
-            invariant_vectors, INVARIANT_PARAMS, folds, seed, progress
-        )
-        invariant_temperature = fit_temperature(
-            invariant_held_out.logits, invariant_held_out.y_index
-        )
+    invariant_part: TrainedPart | None = None
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        # The accent-invariant model trains in its own process beside the main one:
+        # building the main features leaves the second core idle otherwise.
+        background = None
+        if accent_invariant and len(labels) >= _BACKGROUND_FROM:
+            background = pool.submit(train_part, corpus, INVARIANT_PARAMS, folds, seed, 1)
+        main_part = train_part(corpus, params, folds, seed, None, progress)
+        if accent_invariant:
+            with progress.step("Accent-invariant model") as report:
+                if background is not None:
+                    invariant_part = background.result()
+                else:
+                    invariant_part = train_part(corpus, INVARIANT_PARAMS, folds, seed, 1)
+                report(1, 1)
+    held_out, temperature = main_part.held_out, main_part.temperature
+    invariant_held_out = None if invariant_part is None else invariant_part.held_out
+    invariant_temperature = 1.0 if invariant_part is None else invariant_part.temperature
     routes = held_out_routes(
         texts, held_out, temperature, invariant_held_out, invariant_temperature
     )
@@ -249,14 +280,8 @@ def train_model(
         "coverage": round(coverage_at(confidence, threshold), 4),
         "precision": round(precision_at(confidence, correct, threshold), 4),
     }
-    with progress.step("Fitting the final model on all rows") as report:
-        final = fit_final(main_vectors, params, seed, temperature)
-        invariant = None
-        if invariant_vectors is not None:
-            invariant = fit_final(invariant_vectors, INVARIANT_PARAMS, seed, invariant_temperature)[
-                1:
-            ]
-        report(1, 1)
+    final = main_part.pipeline
+    invariant = None if invariant_part is None else invariant_part.pipeline[1:]
     version = new_version(models_dir)
     meta = {
         "name": MODEL_NAME,
