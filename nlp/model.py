@@ -14,6 +14,7 @@ from nlp.accents import combine_probabilities, is_unaccented
 from nlp.errors import InvalidInputError, ModelLoadError
 from nlp.explain import Explainer, Term
 from nlp.labels import LABELS
+from nlp.tokenize import clear_cache as clear_segmenter_cache
 from nlp.vectorize import CompiledFeatures
 
 #: Used when a model's meta.json names no review threshold of its own.
@@ -219,6 +220,17 @@ class Classifier:
                 )
             )
         return predictions
+
+    def clear_caches(self) -> None:
+        """Forget what the feature views and the segmenter remember, as after a restart.
+
+        Predictions do not change; benchmarks use this to time text never seen before.
+        """
+        for part in (self._main, self._invariant):
+            if part is not None:
+                for branch in part.features.branches:
+                    branch.clear_cache()
+        clear_segmenter_cache()
 
     def predict_one(self, text: str, explain: int = 8) -> Prediction:
         """Classify a single complaint (see `predict`)."""

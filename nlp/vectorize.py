@@ -13,7 +13,7 @@ using scikit-learn, where fitting dominates and the checks are worth their cost.
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Final
 
@@ -79,9 +79,7 @@ class CompiledBranch:
         self.vocabulary: Final[dict[str, int]] = vectorizer.vocabulary_
         self.idf: Final = np.asarray(vectorizer.idf_, dtype=np.float64)
         self.width: Final = len(self.idf)
-        self.columns: Final[Callable[[str], tuple[int, ...]]] = lru_cache(WORD_CACHE_SIZE)(
-            self._columns
-        )
+        self.columns: Final = lru_cache(WORD_CACHE_SIZE)(self._columns)
         self._token: Final = re.compile(TOKEN_PATTERN)
 
     def _columns(self, word: str) -> tuple[int, ...]:
@@ -92,6 +90,10 @@ class CompiledBranch:
         low, high = self.ngram_range
         found = (vocabulary.get(gram) for gram in char_wb_ngrams(word, low, high))
         return tuple(column for column in found if column is not None)
+
+    def clear_cache(self) -> None:
+        """Forget the remembered n-gram columns of every word."""
+        self.columns.cache_clear()
 
     def occurrences(self, text: str) -> list[int]:
         """The local column of every feature occurrence in `text`, repeats included."""

@@ -3,7 +3,7 @@
 Trains the default model exactly as `triage train` does (main and accent-invariant parts,
 cross-validated temperatures) on data/train.csv and evaluates it on the real complaints
 in ../shared/real/dev.csv (never trained on), as written and with every diacritic
-stripped. The floors are the measured macro-F1 (0.842 and 0.811 when this test was
+stripped. The floors are the measured macro-F1 (0.841 and 0.811 when this test was
 written) minus two points; a change that drops below either fails here.
 """
 
@@ -22,7 +22,7 @@ from training.train import train_model
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_DEV = ROOT.parent / "shared" / "real" / "dev.csv"
-MEASURED_MACRO_F1 = 0.842
+MEASURED_MACRO_F1 = 0.841
 MEASURED_STRIPPED_MACRO_F1 = 0.811
 FLOOR = MEASURED_MACRO_F1 - 0.02
 STRIPPED_FLOOR = MEASURED_STRIPPED_MACRO_F1 - 0.02
