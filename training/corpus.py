@@ -83,17 +83,6 @@ class PreparedCorpus:
     stripped_views: NDArray[np.object_]
     stripped_source: NDArray[np.int_]
 
-    def rows(
-        self, indices: NDArray[np.int_], augment: bool
-    ) -> tuple[NDArray[np.object_], NDArray[np.str_]]:
-        """The views and labels of `indices`, with their stripped copies when `augment`."""
-        if not augment or len(self.stripped_source) == 0:
-            return self.views[indices], self.labels[indices]
-        copies = np.flatnonzero(np.isin(self.stripped_source, indices))
-        views = np.concatenate([self.views[indices], self.stripped_views[copies]])
-        labels = np.concatenate([self.labels[indices], self.labels[self.stripped_source[copies]]])
-        return views, labels
-
 
 def prepare_corpus(
     texts: Sequence[str], labels: Sequence[str], augment: bool, progress: Progress

@@ -1,12 +1,13 @@
 """Model selection, augmentation, the model card and the evaluation report."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from nlp.features import PipelineParams
 from nlp.model import Classifier
-from training.corpus import prepare_corpus
+from training.corpus import prepare_corpus, vectorize
 from training.data import Record
 from training.progress import Progress
 from training.report import build_report
@@ -19,11 +20,20 @@ def test_corpus_adds_stripped_copies_only_of_marked_rows() -> None:
         texts, ["flooding", "flooding", "sanitation"], True, Progress(enabled=False)
     )
     assert corpus.stripped_source.tolist() == [0, 2]
-    views, labels = corpus.rows(np.array([1, 2]), augment=True)
+    assert corpus.stripped_views[-1, 1] == "rac boc mui"
+    params = PipelineParams(chars="stripped", char_min_df=1)
+    augmented = vectorize(corpus, replace(params, augment_stripped=True), Progress(enabled=False))
+    rows, labels = augmented.rows(np.array([1, 2]))
     assert labels.tolist() == ["flooding", "sanitation", "sanitation"]
-    assert views[-1, 1] == "rac boc mui"
-    views, labels = corpus.rows(np.array([1, 2]), augment=False)
+    # The copy of row 2 comes last: its stripped view, hence its character columns, are
+    # those of row 2 itself, and not those of row 1.
+    columns = augmented.features.output_indices_["chars"]
+    assert (rows[2, columns] != rows[1, columns]).nnz == 0
+    assert (rows[2, columns] != rows[0, columns]).nnz > 0
+    plain = vectorize(corpus, params, Progress(enabled=False))
+    rows, labels = plain.rows(np.array([1, 2]))
     assert labels.tolist() == ["flooding", "sanitation"]
+    assert rows.shape[0] == 2
 
 
 def test_selection_ranks_candidates_by_cross_validated_macro_f1(
