@@ -23,10 +23,13 @@ from typing import Final
 
 import joblib
 
-#: How many token windows (of one, two or three tokens) each window size keeps per cache
-#: generation: the syllables and common phrases of complaints stay, and a long-running
-#: worker's memory stays bounded (tens of MB at most).
-WINDOW_CACHE_SIZE: Final = 40_000
+#: How many windows of one and of two tokens the segmenter keeps per cache generation:
+#: the syllables and common pairs of complaints stay, and a long-running worker grows by
+#: 20 MB or so at most. Windows of three tokens repeat too rarely to be worth keeping.
+WINDOW_CACHE_SIZE: Final = 10_000
+
+#: Windows of three or more tokens kept per generation (none: see above).
+TRIGRAM_CACHE_SIZE: Final = 0
 
 _MODEL_FOLDER: Final = "ws_crf_vlsp2013_20230727"
 _TEMPLATE_RE: Final = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
@@ -114,9 +117,9 @@ class _WindowCache:
     and no lock is needed: each step is one dict operation, atomic under the GIL.
     """
 
-    def __init__(self, size: int = WINDOW_CACHE_SIZE) -> None:
-        """Keep at most `size` entries per generation."""
-        self._size = size
+    def __init__(self, size: int | None = None) -> None:
+        """Keep at most `size` entries per generation (`WINDOW_CACHE_SIZE` by default)."""
+        self._size = WINDOW_CACHE_SIZE if size is None else size
         self._current: dict[tuple[str, ...], tuple[Weights, ...]] = {}
         self._previous: dict[tuple[str, ...], tuple[Weights, ...]] = {}
 
@@ -136,6 +139,8 @@ class _WindowCache:
 
     def put(self, window: tuple[str, ...], weights: tuple[Weights, ...]) -> None:
         """Remember `weights` for `window`, turning over generations when full."""
+        if self._size <= 0:
+            return
         if len(self._current) >= self._size:
             self._previous = self._current
             self._current = {}
@@ -196,7 +201,9 @@ class CrfSegmenter:
             width: tuple(span for span in spans if span.high - span.low + 1 == width)
             for width in sorted({span.high - span.low + 1 for span in spans})
         }
-        self._caches: Final = {width: _WindowCache() for width in self._widths}
+        self._caches: Final = {
+            width: _WindowCache(None if width < 3 else TRIGRAM_CACHE_SIZE) for width in self._widths
+        }
 
     def _sum(self, span: _Span, value: str) -> Weights:
         """The summed (label 0, label 1) weights of `span`'s templates if all read `value`.

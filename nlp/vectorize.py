@@ -33,7 +33,7 @@ from nlp.features import (
 
 #: How many distinct words each view remembers the n-gram columns of. Vietnamese is
 #: written in syllables, and a few thousand of them cover almost all complaint text.
-WORD_CACHE_SIZE: Final = 50_000
+WORD_CACHE_SIZE: Final = 20_000
 
 #: The view column each named branch of `nlp.features.build_features` reads.
 _VIEW_COLUMNS: Final = {
