@@ -23,13 +23,13 @@ from typing import Final
 
 import joblib
 
-#: How many windows of one and of two tokens the segmenter keeps per cache generation:
-#: the syllables and common pairs of complaints stay, and a long-running worker grows by
-#: 20 MB or so at most. Windows of three tokens repeat too rarely to be worth keeping.
+#: How many windows of one, two and three tokens the segmenter keeps per cache
+#: generation: the syllables and common phrases of complaints stay, and a long-running
+#: worker grows by some 30 MB at most.
 WINDOW_CACHE_SIZE: Final = 10_000
 
-#: Windows of three or more tokens kept per generation (none: see above).
-TRIGRAM_CACHE_SIZE: Final = 0
+#: Windows of three or more tokens kept per generation (0 keeps none).
+TRIGRAM_CACHE_SIZE: Final = 10_000
 
 _MODEL_FOLDER: Final = "ws_crf_vlsp2013_20230727"
 _TEMPLATE_RE: Final = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?")
