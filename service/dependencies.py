@@ -10,8 +10,8 @@ from service.state import ServiceState
 from service.storage import Storage
 
 
-def get_state(request: Request) -> ServiceState:
-    """The service state the lifespan built."""
+async def get_state(request: Request) -> ServiceState:
+    """The service state the lifespan built (async: no thread-pool hop for a lookup)."""
     state: ServiceState = request.state.triage
     return state
 
@@ -19,7 +19,7 @@ def get_state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(get_state)]
 
 
-def get_classifier(state: StateDep) -> Classifier:
+async def get_classifier(state: StateDep) -> Classifier:
     """The loaded model, or 503 with the reason it could not be loaded."""
     if state.classifier is None:
         raise HTTPException(
@@ -32,7 +32,7 @@ def get_classifier(state: StateDep) -> Classifier:
 ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
 
 
-def get_storage(state: StateDep) -> Storage:
+async def get_storage(state: StateDep) -> Storage:
     """The database, or 503 with the reason it is unavailable."""
     if state.storage is None:
         raise HTTPException(
