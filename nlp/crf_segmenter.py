@@ -14,8 +14,11 @@ When the model files are missing or in another format, `load_segmenter` returns 
 callers keep using `word_tokenize`.
 """
 
+from __future__ import annotations
+
 import re
 import struct
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,10 +123,10 @@ class _WindowCache:
     def __init__(self, size: int | None = None) -> None:
         """Keep at most `size` entries per generation (`WINDOW_CACHE_SIZE` by default)."""
         self._size = WINDOW_CACHE_SIZE if size is None else size
-        self._current: dict[tuple[str, ...], tuple[Weights, ...]] = {}
-        self._previous: dict[tuple[str, ...], tuple[Weights, ...]] = {}
+        self._current: dict[str, array[float]] = {}
+        self._previous: dict[str, array[float]] = {}
 
-    def get(self, window: tuple[str, ...]) -> tuple[Weights, ...] | None:
+    def get(self, window: str) -> array[float] | None:
         """The remembered weights of `window`, or None."""
         found = self._current.get(window)
         if found is None:
@@ -137,7 +140,7 @@ class _WindowCache:
         self._current = {}
         self._previous = {}
 
-    def put(self, window: tuple[str, ...], weights: tuple[Weights, ...]) -> None:
+    def put(self, window: str, weights: array[float]) -> None:
         """Remember `weights` for `window`, turning over generations when full."""
         if self._size <= 0:
             return
@@ -218,12 +221,15 @@ class CrfSegmenter:
                 second += weights[1]
         return first, second
 
-    def _window(self, width: int, window: tuple[str, ...]) -> tuple[Weights, ...]:
-        """The weights of every `width`-token span on `window` (not cached here)."""
-        value = " ".join(window)
+    def _window(self, width: int, value: str) -> array[float]:
+        """The weights of every `width`-token span on the tokens joined as `value`.
+
+        Flat (label 0, label 1) pairs, one per span, in a compact array: every template of
+        a span reads the joined tokens, so `value` alone decides them.
+        """
         # The spans of one width read the same tokens: compute each attribute once.
         attributes: dict[Callable[[str], str], str] = {}
-        sums: list[Weights] = []
+        sums = array("d")
         for span in self._widths[width]:
             first = second = 0.0
             for template, function in span.templates:
@@ -234,8 +240,9 @@ class CrfSegmenter:
                 if weights is not None:
                     first += weights[0]
                     second += weights[1]
-            sums.append((first, second))
-        return tuple(sums)
+            sums.append(first)
+            sums.append(second)
+        return sums
 
     def _scores(self, tokens: Sequence[str]) -> tuple[list[float], list[float]]:
         """Each token's state score for label 0 and for label 1, in the model's order."""
@@ -246,16 +253,16 @@ class CrfSegmenter:
             lows = [span.low for span in spans]
             cache = self._caches[width]
             for start in range(count - width + 1):
-                window = tuple(tokens[start : start + width])
-                sums = cache.get(window)
+                value = tokens[start] if width == 1 else " ".join(tokens[start : start + width])
+                sums = cache.get(value)
                 if sums is None:
-                    sums = self._window(width, window)
-                    cache.put(window, sums)
-                for low, weights in zip(lows, sums, strict=True):
+                    sums = self._window(width, value)
+                    cache.put(value, sums)
+                for index, low in enumerate(lows):
                     position = start - low
                     if 0 <= position < count:
-                        first[position] += weights[0]
-                        second[position] += weights[1]
+                        first[position] += sums[2 * index]
+                        second[position] += sums[2 * index + 1]
         # Templates reaching past either end read "BOS" or "EOS" (the start wins).
         for index, span in enumerate(self._spans):
             bos = min(max(-span.low, 0), count)
