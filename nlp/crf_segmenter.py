@@ -120,9 +120,9 @@ class _WindowCache:
     and no lock is needed: each step is one dict operation, atomic under the GIL.
     """
 
-    def __init__(self, size: int | None = None) -> None:
-        """Keep at most `size` entries per generation (`WINDOW_CACHE_SIZE` by default)."""
-        self._size = WINDOW_CACHE_SIZE if size is None else size
+    def __init__(self, size: int) -> None:
+        """Keep at most `size` entries per generation (none when `size` is 0)."""
+        self._size = size
         self._current: dict[str, array[float]] = {}
         self._previous: dict[str, array[float]] = {}
 
@@ -205,7 +205,8 @@ class CrfSegmenter:
             for width in sorted({span.high - span.low + 1 for span in spans})
         }
         self._caches: Final = {
-            width: _WindowCache(None if width < 3 else TRIGRAM_CACHE_SIZE) for width in self._widths
+            width: _WindowCache(WINDOW_CACHE_SIZE if width < 3 else TRIGRAM_CACHE_SIZE)
+            for width in self._widths
         }
 
     def _sum(self, span: _Span, value: str) -> Weights:

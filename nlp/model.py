@@ -63,6 +63,7 @@ class LinearModel:
     intercept: NDArray[np.float64]
     temperature: float
     directions: NDArray[np.float64]
+    explainer: Explainer
 
     @classmethod
     def from_steps(cls, features: Any, clf: Any) -> "LinearModel":
@@ -92,6 +93,7 @@ class LinearModel:
             intercept=intercept,
             temperature=temperature,
             directions=coef - coef.mean(axis=0, keepdims=True),
+            explainer=Explainer(compiled.branches),
         )
 
     def score(self, prepared: NDArray[Any]) -> tuple[csr_matrix, NDArray[np.float64]]:
@@ -102,19 +104,16 @@ class LinearModel:
         return matrix, probabilities
 
     def explain(
-        self,
-        explainer: Explainer,
-        prepared: NDArray[Any],
-        matrix: csr_matrix,
-        row: int,
-        label: int,
-        top: int,
+        self, prepared: NDArray[Any], matrix: csr_matrix, row: int, label: int, top: int
     ) -> list[Term]:
-        """The words of row `row` that pushed this model toward class index `label`."""
+        """The words of row `row` that pushed this model toward class index `label`.
+
+        `matrix` is this model's feature matrix of `prepared`, as `score` returned it.
+        """
         start, stop = matrix.indptr[row], matrix.indptr[row + 1]
         columns = matrix.indices[start:stop].tolist()
         values = dict(zip(columns, matrix.data[start:stop].tolist(), strict=True))
-        return explainer.explain(prepared[row], values, self.directions[label], top=top)
+        return self.explainer.explain(prepared[row], values, self.directions[label], top=top)
 
 
 class Classifier:
@@ -156,10 +155,6 @@ class Classifier:
         self.invariant: Final = invariant
         self.meta: Final = dict(meta)
         self._classes: Final = self._main.classes
-        self._main_explainer: Final = Explainer(self._main.features.branches)
-        self._invariant_explainer: Final = (
-            None if self._invariant is None else Explainer(self._invariant.features.branches)
-        )
 
     @property
     def version(self) -> str:
@@ -203,14 +198,12 @@ class Classifier:
             scores = {label: float(row[self._classes.index(label)]) for label in LABELS}
             terms: list[Term] = []
             if explain > 0:
-                if unaccented[i] and self._invariant is not None and self._invariant_explainer:
-                    terms = self._invariant.explain(
-                        self._invariant_explainer, prepared, invariant_matrix, i, best, explain
-                    )
-                else:
-                    terms = self._main.explain(
-                        self._main_explainer, prepared, matrix, i, best, explain
-                    )
+                # Explained by the model that decided: the invariant one alone decides
+                # text typed without diacritics.
+                part, part_matrix = self._main, matrix
+                if unaccented[i] and self._invariant is not None:
+                    part, part_matrix = self._invariant, invariant_matrix
+                terms = part.explain(prepared, part_matrix, i, best, explain)
             predictions.append(
                 Prediction(
                     label=self._classes[best],

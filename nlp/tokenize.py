@@ -4,7 +4,7 @@ Vietnamese writes one syllable per space, so "ùn tắc" (congestion) is two tok
 naive splitter; underthesea's segmentation model joins the syllables of a word
 ("ùn_tắc"). underthesea splits the text into syllables with its own tokenizer, and its
 CRF model is run by `nlp.crf_segmenter`, which gives the same words as
-`underthesea.word_tokenize` at about twice the speed; if that model cannot be read,
+`underthesea.word_tokenize` at about 1.5 times its speed; if that model cannot be read,
 `word_tokenize` itself is used. Loading is not thread-safe (concurrent first calls of
 `word_tokenize` fail), so `warm_up` loads once under a lock; servers call it before
 taking requests.

@@ -264,6 +264,7 @@ def train_model(
     )
     predicted = np.argmax(routes.probabilities, axis=1)
     cv_metrics = compute_metrics(labels, [held_out.classes[i] for i in predicted])
+    cv_summary = {**cv_metrics, "folds": folds, "seed": seed}
     correct = (predicted == held_out.y_index).tolist()
     raw_confidence = routes.raw_probabilities.max(axis=1).tolist()
     confidence = routes.probabilities.max(axis=1).tolist()
@@ -286,7 +287,7 @@ def train_model(
     meta = {
         "name": MODEL_NAME,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "metrics": {"cross_validation": {**cv_metrics, "folds": folds, "seed": seed}},
+        "metrics": {"cross_validation": cv_summary},
         "params": params.to_dict(),
         "calibration": calibration,
         "review": review,
@@ -306,5 +307,4 @@ def train_model(
     is_first = promoted_version(models_dir) is None
     if is_first:
         promote(models_dir, version, reason="first model trained")
-    cv_summary = {**cv_metrics, "folds": folds, "seed": seed}
     return TrainResult(version, path, cv_summary, is_first, calibration, review, comparison)
