@@ -26,6 +26,8 @@ from typing import Final
 
 import joblib
 
+from nlp.syllable_tokenizer import package_folder
+
 #: How many windows of one, two and three tokens the segmenter keeps per cache
 #: generation: the syllables and common phrases of complaints stay, and a long-running
 #: worker grows by some 30 MB at most.
@@ -321,9 +323,10 @@ def load_segmenter(folder: Path | None = None) -> CrfSegmenter | None:
     is slower but reads whatever model format the installed underthesea uses.
     """
     if folder is None:
-        import underthesea.pipeline.word_tokenize as package
-
-        folder = Path(package.__file__).parent / "models" / _MODEL_FOLDER
+        package = package_folder()
+        if package is None:
+            return None
+        folder = package / "pipeline" / "word_tokenize" / "models" / _MODEL_FOLDER
     try:
         templates = list(joblib.load(folder / "features.bin"))
         dictionary = frozenset(joblib.load(folder / "dictionary.bin"))

@@ -5,9 +5,11 @@ naive splitter; underthesea's segmentation model joins the syllables of a word
 ("ùn_tắc"). underthesea splits the text into syllables with its own tokenizer, and its
 CRF model is run by `nlp.crf_segmenter`, which gives the same words as
 `underthesea.word_tokenize` at about 1.5 times its speed; if that model cannot be read,
-`word_tokenize` itself is used. Loading is not thread-safe (concurrent first calls of
-`word_tokenize` fail), so `warm_up` loads once under a lock; servers call it before
-taking requests.
+`word_tokenize` itself is used. The syllable tokenizer is imported without the rest of
+underthesea (`nlp.syllable_tokenizer`), which saves each process about 50 MB. Loading is
+not thread-safe (concurrent first calls of `word_tokenize` fail, and the light import
+briefly stands in for the package), so `warm_up` loads once under a lock; servers call it
+before taking requests.
 """
 
 import threading
@@ -15,6 +17,7 @@ from typing import Final
 
 from nlp.crf_segmenter import CrfSegmenter, load_segmenter
 from nlp.normalize import clean_text
+from nlp.syllable_tokenizer import SyllableTokenizer, load_syllable_tokenizer
 
 #: Characters of one text handed to the segmenter. Longer text is cut here: the first
 #: 10,000 characters of a complaint decide its route, and the cap bounds the CPU a single
@@ -25,6 +28,8 @@ _load_lock = threading.Lock()
 _loaded = threading.Event()
 #: Set once by `warm_up` and read-only afterwards (its caches are memos of a pure function).
 _segmenter: CrfSegmenter | None = None
+#: underthesea's syllable tokenizer, set by `warm_up` together with `_segmenter`.
+_syllables: SyllableTokenizer | None = None
 
 
 def warm_up() -> None:
@@ -33,14 +38,16 @@ def warm_up() -> None:
     Safe to call many times; only the first call does work. Nothing is downloaded: the
     model ships inside the underthesea package.
     """
-    global _segmenter
+    global _segmenter, _syllables
     if _loaded.is_set():
         return
     with _load_lock:
         if _loaded.is_set():
             return
         _segmenter = load_segmenter()
-        if _segmenter is None:
+        if _segmenter is not None:
+            _syllables = load_syllable_tokenizer()
+        else:
             from underthesea import word_tokenize
 
             word_tokenize("Đường Láng ngập sâu sau mưa", format="text")
@@ -61,14 +68,12 @@ def segment(text: str) -> str:
     if not text:
         return ""
     warm_up()
-    if _segmenter is None:
+    if _segmenter is None or _syllables is None:
         from underthesea import word_tokenize
 
         segmented: str = word_tokenize(text, format="text")
         return segmented
-    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
-
-    return _segmenter.segment(tokenize(text))
+    return _segmenter.segment(_syllables(text))
 
 
 def clear_cache() -> None:
