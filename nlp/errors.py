@@ -6,7 +6,12 @@ The CLI and the service translate these into messages and status codes; nothing 
 
 
 class TriageError(Exception):
-    """Base class of every error the library raises on purpose."""
+    """Base class of every error triage raises on purpose.
+
+    The data, training and storage errors outside `nlp` derive from it too, so the
+    command line reports any of them as one `Error: <message>` without importing the
+    modules that raise them.
+    """
 
 
 class InvalidInputError(TriageError, ValueError):

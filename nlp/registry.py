@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from nlp.errors import ModelLoadError
-from nlp.persistence import META_FILE, read_meta
+from nlp.model_files import META_FILE, read_meta
 
 REGISTRY_FILE: Final = "registry.json"
 

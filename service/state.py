@@ -5,19 +5,18 @@ each app instance, and each test, has its own. The model can be swapped by a rel
 requests already running keep the model they started with.
 """
 
-import json
 import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from nlp.errors import ModelLoadError, RoutingTableError
+from nlp.errors import ModelLoadError
 from nlp.model import Classifier
 from nlp.persistence import load_model
 from nlp.registry import resolve_model_dir
-from nlp.routing import Department, parse_routing_table
+from nlp.routing import Department
 from nlp.settings import Settings
 from nlp.tokenize import warm_up
+from service.routing_file import read_routing_table
 from service.storage import Storage, StorageError
 
 logger = logging.getLogger("triage.service")
@@ -41,21 +40,6 @@ class ServiceState:
         if self.settings.review_threshold is not None:
             return self.settings.review_threshold
         return self.classifier.review_threshold if self.classifier else 1.0
-
-
-def read_routing_table(path: Path) -> dict[str, Department]:
-    """Read and validate the routing table file.
-
-    Raises:
-        RoutingTableError: the file is missing, not JSON, or incomplete.
-    """
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise RoutingTableError(f"routing table {path} not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise RoutingTableError(f"routing table {path} cannot be read: {error}") from error
-    return parse_routing_table(data)
 
 
 def load_classifier(settings: Settings) -> Classifier:

@@ -24,6 +24,8 @@ from alembic.util.exc import CommandError as AlembicCommandError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from nlp.errors import TriageError
+
 MIGRATIONS: Final = Path(__file__).resolve().parent / "migrations"
 
 metadata = sa.MetaData()
@@ -78,7 +80,7 @@ open311_table = sa.Table(
 )
 
 
-class StorageError(Exception):
+class StorageError(TriageError):
     """The database could not be reached, migrated, read or written."""
 
 

@@ -17,6 +17,7 @@ from typing import BinaryIO, Final
 
 from joblib import Parallel, delayed
 
+from nlp.errors import TriageError
 from nlp.labels import LABELS, is_label
 from nlp.normalize import clean_text, normalize_text
 
@@ -70,7 +71,7 @@ class LoadResult:
         return not self.problems
 
 
-class DataFileError(Exception):
+class DataFileError(TriageError):
     """A data file that cannot be opened at all (missing, a folder, unreadable)."""
 
 

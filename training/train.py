@@ -17,6 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from nlp.accents import combine_probabilities, is_unaccented
 from nlp.calibration import fit_temperature
+from nlp.errors import TriageError
 from nlp.features import (
     INVARIANT_PARAMS,
     ComplaintPreprocessor,
@@ -49,7 +50,7 @@ MODEL_NAME: Final = "triage-complaints"
 DEFAULT_TARGET_PRECISION: Final = 0.95
 
 
-class TrainingDataError(ValueError):
+class TrainingDataError(TriageError, ValueError):
     """Data that cannot train a model (too few rows, a label missing...)."""
 
 

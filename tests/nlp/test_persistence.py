@@ -9,14 +9,8 @@ import pytest
 
 from nlp.errors import IncompatibleModelError, ModelLoadError
 from nlp.model import Classifier
-from nlp.persistence import (
-    INVARIANT_FILE,
-    META_FILE,
-    PIPELINE_FILE,
-    file_sha256,
-    load_model,
-    save_model,
-)
+from nlp.model_files import INVARIANT_FILE, META_FILE, PIPELINE_FILE, file_sha256
+from nlp.persistence import load_model, save_model
 
 SAMPLES = ["Đường Láng ngập sâu sau mưa", "rác thải bốc mùi hôi thối", "tắc đường kinh khủng"]
 

@@ -163,3 +163,38 @@ def test_cli_console_script_runs_as_a_real_process(model_dir: Path, tmp_path: Pa
     wrong = subprocess.run([str(triage), "train", "--seed", "x"], capture_output=True, text=True)
     assert wrong.returncode == 2
     assert "invalid int value" in wrong.stderr
+
+
+def test_cli_serve_refuses_a_replaced_model_at_once(model_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    data = (broken / "pipeline.joblib").read_bytes()
+    (broken / "pipeline.joblib").write_bytes(data[: len(data) // 2])
+    triage = Path(sys.executable).with_name("triage")
+    done = subprocess.run(
+        [str(triage), "serve", "--model", str(broken), "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "does not match the sha256" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_serve_checks_a_model_without_loading_scikit_learn(model_dir: Path) -> None:
+    # uvicorn's workers import the command's module again: it must stay light.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from training import cli, serve\n"
+        "from nlp.model_files import verify_model_files\n"
+        f"meta = verify_model_files(Path({str(model_dir)!r}))\n"
+        "heavy = {'sklearn', 'sqlalchemy', 'fastapi', 'underthesea'} & set(sys.modules)\n"
+        "print(meta['version'], sorted(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [model_dir.name, "[]"]
