@@ -40,6 +40,22 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _worker_pids(server_pid: int) -> tuple[list[int], list[int]]:
+    """The processes that serve requests, and the rest (uvicorn's supervisor, helpers).
+
+    With one worker uvicorn serves in its own process; with more, it spawns one process
+    per worker plus multiprocessing's resource tracker.
+    """
+    workers: list[int] = []
+    others: list[int] = []
+    for pid in _children(server_pid):
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        (others if b"resource_tracker" in command else workers).append(pid)
+    if not workers:
+        return [server_pid], others
+    return workers, [server_pid, *others]
+
+
 @contextmanager
 def serve(
     model_dir: Path, workers: int, extra_env: Mapping[str, str] | None = None
@@ -115,8 +131,15 @@ def run(model_dir: Path, texts: list[str], requests: int) -> list[str]:
     for workers in (1, 2):
         with serve(model_dir, workers) as (url, cold, server):
             time.sleep(1.0)  # let every worker finish loading before measuring memory
-            rss = [_rss_mb(pid) for pid in _children(server.pid)] or [_rss_mb(server.pid)]
-            start_rows.append([workers, f"{cold:.2f}", ", ".join(f"{mb:.0f}" for mb in rss)])
+            serving, others = _worker_pids(server.pid)
+            start_rows.append(
+                [
+                    workers,
+                    f"{cold:.2f}",
+                    ", ".join(f"{_rss_mb(pid):.0f}" for pid in serving),
+                    ", ".join(f"{_rss_mb(pid):.0f}" for pid in others) or "—",
+                ]
+            )
             _load(f"{url}/v1/classify", 4, 200, single)  # warm-up
             for concurrency in (1, 8, 32):
                 stats = _load(f"{url}/v1/classify", concurrency, requests, single)
@@ -139,7 +162,12 @@ def run(model_dir: Path, texts: list[str], requests: int) -> list[str]:
     return [
         table(
             "Service start-up and memory",
-            ["workers", "process start to /readyz 200 (s)", "resident memory per process (MB)"],
+            [
+                "workers",
+                "process start to /readyz 200 (s)",
+                "resident memory per worker (MB)",
+                "supervisor and helper (MB)",
+            ],
             start_rows,
         ),
         table(
