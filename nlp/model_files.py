@@ -86,14 +86,15 @@ def check_compatible(meta: Mapping[str, Any]) -> None:
 
     scikit-learn must match exactly (its pickles are not portable across versions);
     underthesea and Python must match in major.minor (segmentation and pickling change
-    between them).
+    between them), and numpy in its major version (numpy 2 moved the modules its
+    arrays pickle by).
 
     Raises:
         IncompatibleModelError: naming each mismatched library.
     """
     recorded = meta.get("versions") or {}
     current = library_versions()
-    rules = {"scikit_learn": 3, "underthesea": 2, "python": 2}
+    rules = {"scikit_learn": 3, "underthesea": 2, "python": 2, "numpy": 1}
     problems: list[str] = []
     for library, parts in rules.items():
         wanted = str(recorded.get(library, "unknown"))

@@ -21,6 +21,7 @@ import importlib.util
 import sys
 import types
 from collections.abc import Callable
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 
 SyllableTokenizer = Callable[[str], list[str]]
@@ -37,10 +38,15 @@ def package_folder() -> Path | None:
 
     Model files are read from here; None means underthesea is not installed.
     """
-    spec = importlib.util.find_spec(_PACKAGE)
+    spec = _package_spec()
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _package_spec() -> ModuleSpec | None:
+    """underthesea's import spec, or None when it is not installed."""
+    return importlib.util.find_spec(_PACKAGE)
 
 
 def load_syllable_tokenizer() -> SyllableTokenizer:
@@ -52,19 +58,23 @@ def load_syllable_tokenizer() -> SyllableTokenizer:
     """
     if _PACKAGE in sys.modules:
         return _tokenize_function(importlib.import_module(_TOKENIZER_MODULE))
-    folder = package_folder()
-    if folder is None:
+    spec = _package_spec()
+    if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(f"No module named {_PACKAGE!r}")
     stand_in = types.ModuleType(_PACKAGE)
-    stand_in.__path__ = [str(folder)]
+    stand_in.__path__ = list(spec.submodule_search_locations)
+    stand_in.__spec__ = spec  # so that find_spec still answers while it stands in
+    tokenizer: SyllableTokenizer | None = None
     sys.modules[_PACKAGE] = stand_in
     try:
         importlib.import_module(_NORMALIZER_MODULE)
         tokenizer = _tokenize_function(importlib.import_module(_TOKENIZER_MODULE))
     except Exception:
+        tokenizer = None  # another layout: import it the ordinary way below
+    finally:
         _forget_underthesea_modules()
+    if tokenizer is None:
         return _tokenize_function(importlib.import_module(_TOKENIZER_MODULE))
-    _forget_underthesea_modules()
     return tokenizer
 
 
@@ -74,8 +84,9 @@ def _forget_underthesea_modules() -> None:
     The tokenizer keeps its own module alive through its globals; a later
     `import underthesea` then loads the real package from scratch, never a half of it.
     """
-    for name in [name for name in sys.modules if name.split(".")[0] == _PACKAGE]:
-        del sys.modules[name]
+    for name in tuple(sys.modules):
+        if name.split(".")[0] == _PACKAGE:
+            sys.modules.pop(name, None)
 
 
 def _tokenize_function(module: types.ModuleType) -> SyllableTokenizer:

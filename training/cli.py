@@ -19,8 +19,7 @@ from pydantic import ValidationError
 
 from nlp.errors import TriageError
 from nlp.settings import Settings
-
-EXIT_OK, EXIT_FAILURE = 0, 1
+from training.exit_codes import EXIT_FAILURE, EXIT_OK
 
 
 @dataclass(frozen=True)

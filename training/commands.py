@@ -19,9 +19,9 @@ from nlp.registry import list_models, resolve_model_dir
 from nlp.settings import Settings
 from service.routing_file import read_routing_table
 from service.storage import Storage
-from training.cli import EXIT_FAILURE, EXIT_OK
 from training.data import LoadResult, Record, is_jsonl, load_records, read_records
 from training.evaluate import evaluate_model
+from training.exit_codes import EXIT_FAILURE, EXIT_OK
 from training.feedback import ResolvedFeedback, merge_feedback, resolve_feedback
 from training.metrics import format_confusion, format_per_label
 from training.near_duplicates import find_near_duplicates

@@ -23,7 +23,7 @@ def run_fresh(script: str) -> str:
     return done.stdout.strip()
 
 
-def test_warm_up_leaves_underthesea_and_its_dictionaries_unimported() -> None:
+def test_syllable_tokenizer_warm_up_imports_no_underthesea_module() -> None:
     printed = run_fresh(
         f"""
         import sys
@@ -38,7 +38,7 @@ def test_warm_up_leaves_underthesea_and_its_dictionaries_unimported() -> None:
     assert modules == "[]"
 
 
-def test_segmentation_matches_word_tokenize_imported_afterwards() -> None:
+def test_syllable_tokenizer_segmentation_matches_word_tokenize_imported_afterwards() -> None:
     # The real package still imports whole after the light import, and agrees with it.
     printed = run_fresh(
         f"""
@@ -52,7 +52,7 @@ def test_segmentation_matches_word_tokenize_imported_afterwards() -> None:
     assert printed == "True True"
 
 
-def test_a_changed_package_layout_falls_back_to_the_ordinary_import() -> None:
+def test_syllable_tokenizer_changed_package_layout_falls_back_to_the_ordinary_import() -> None:
     printed = run_fresh(
         f"""
         import sys
@@ -65,7 +65,7 @@ def test_a_changed_package_layout_falls_back_to_the_ordinary_import() -> None:
     assert printed == "['Đường', 'Láng', 'ngập'] True"
 
 
-def test_tokenizer_is_reused_when_underthesea_is_already_imported() -> None:
+def test_syllable_tokenizer_is_reused_when_underthesea_is_already_imported() -> None:
     printed = run_fresh(
         """
         import underthesea

@@ -1,12 +1,14 @@
 """The `triage` command: real exit codes and messages."""
 
 import csv
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import joblib
 import pytest
 
 from nlp.labels import LABELS
@@ -165,21 +167,44 @@ def test_cli_console_script_runs_as_a_real_process(model_dir: Path, tmp_path: Pa
     assert "invalid int value" in wrong.stderr
 
 
-def test_cli_serve_refuses_a_replaced_model_at_once(model_dir: Path, tmp_path: Path) -> None:
-    broken = tmp_path / "broken"
-    shutil.copytree(model_dir, broken)
-    data = (broken / "pipeline.joblib").read_bytes()
-    (broken / "pipeline.joblib").write_bytes(data[: len(data) // 2])
+def _serve_once(model: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Run `triage serve` on a model it should refuse; fail the test if it starts."""
     triage = Path(sys.executable).with_name("triage")
-    done = subprocess.run(
-        [str(triage), "serve", "--model", str(broken), "--port", "1"],
+    return subprocess.run(
+        [str(triage), "serve", "--model", str(model), "--port", "1", *options],
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_cli_serve_refuses_a_replaced_model_at_once(
+    model_dir: Path, tmp_path: Path, workers: str
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    data = (broken / "pipeline.joblib").read_bytes()
+    (broken / "pipeline.joblib").write_bytes(data[: len(data) // 2])
+    done = _serve_once(broken, "--workers", workers)
     assert done.returncode == 1
     assert "does not match the sha256" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_cli_serve_with_one_worker_refuses_a_model_that_does_not_load(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    # Its checksum matches, so only loading it shows that it is no pipeline.
+    foreign = tmp_path / "foreign"
+    shutil.copytree(model_dir, foreign)
+    joblib.dump({"not": "a pipeline"}, foreign / "pipeline.joblib")
+    meta = json.loads((foreign / "meta.json").read_text("utf-8"))
+    meta["pipeline_sha256"] = hashlib.sha256((foreign / "pipeline.joblib").read_bytes()).hexdigest()
+    (foreign / "meta.json").write_text(json.dumps(meta), "utf-8")
+    done = _serve_once(foreign)
+    assert done.returncode == 1
+    assert "not a pipeline" in done.stderr
 
 
 def test_cli_serve_checks_a_model_without_loading_scikit_learn(model_dir: Path) -> None:
